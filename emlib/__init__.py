@@ -1,0 +1,24 @@
+"""emlib: the EM algorithm, step by step.
+
+Gaussian mixtures, Bernoulli mixtures and k-means as hard EM, each fit recording its history
+half-step by half-step. The pure E- and M-steps live at module level in :mod:`emlib.gmm`,
+:mod:`emlib.bernoulli` and :mod:`emlib.kmeans`; the classes are thin drivers over one EM loop
+(:mod:`emlib.em`).
+"""
+
+from ._validation import ConvergenceWarning, NotFittedError
+from .bernoulli import BernoulliMixture
+from .gmm import GaussianMixture
+from .history import History, Step
+from .kmeans import KMeans
+
+__all__ = [
+    "BernoulliMixture",
+    "ConvergenceWarning",
+    "GaussianMixture",
+    "History",
+    "KMeans",
+    "NotFittedError",
+    "Step",
+]
+__version__ = "0.1.0"

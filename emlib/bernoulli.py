@@ -1,0 +1,181 @@
+"""Mixtures of Bernoulli distributions for binary data: pure E- and M-steps, and the model.
+
+Each component k is a vector of D independent coins with probabilities μ_kd:
+
+    log p(x | k) = Σ_d x_d log μ_kd + (1 − x_d) log(1 − μ_kd)
+                 = Σ_d x_d (log μ_kd − log(1 − μ_kd)) + Σ_d log(1 − μ_kd)
+
+The second form needs a single (N × D) @ (D × K) matrix product for all samples and components.
+
+    E-step  r_nk ∝ π_k p(x_n | k)
+    M-step  π_k = N_k / N,   μ_kd = Σ_n r_nk x_nd / N_k        (maximum likelihood)
+            μ_kd = (Σ_n r_nk x_nd + a − 1) / (N_k + a + b − 2)  (MAP with a Beta(a, b) prior)
+
+Constant features: if a feature is 0 in every sample, maximum likelihood puts μ_kd = 0 and the log
+of 0 would appear. emlib keeps every μ_kd in [EPS, 1 − EPS] (EPS = 1e-10), so the log-likelihood
+stays finite. Because each coordinate's objective is concave in μ_kd, clipping the unconstrained
+maximiser is the exact maximiser over that interval, and EM's guarantee (the bound never falls) is
+kept. A Beta prior with a, b > 1 smooths the estimates much more strongly, towards (a − 1)/(a + b − 2).
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import (
+    check_array,
+    check_binary,
+    check_choice,
+    check_shape,
+    check_weights,
+)
+from .em import MixtureModel, soft_posterior
+
+EPS = 1e-10
+INIT_PARAMS = ("random", "random_from_data")
+
+
+class BernoulliParams(NamedTuple):
+    """θ of a Bernoulli mixture: weights π (K,) and pixel probabilities μ (K, D)."""
+
+    weights: np.ndarray
+    means: np.ndarray
+
+
+def _check_beta_prior(beta_prior):
+    if beta_prior is None:
+        return None
+    try:
+        a, b = (float(v) for v in beta_prior)
+    except (TypeError, ValueError):
+        raise ValueError(f"beta_prior must be None or a pair (a, b), got {beta_prior!r}.") from None
+    if not (a >= 1 and b >= 1):
+        raise ValueError(f"beta_prior (a, b) must have a >= 1 and b >= 1 so the MAP estimate exists, got {beta_prior!r}.")
+    return a, b
+
+
+def log_joint(X, params):
+    """log p(x_n, z_n = k | θ) = log π_k + log p(x_n | μ_k), shape (N, K)."""
+    log_mu, log_one_minus = np.log(params.means), np.log1p(-params.means)
+    out = (log_mu - log_one_minus) @ X.T  # (K, N): the one matrix product of the E-step
+    out += (log_one_minus.sum(axis=1) + np.log(params.weights))[:, None]
+    return out.T
+
+
+def e_step(X, params):
+    """The E-step: ``(log_resp, log_prob_norm)``, log r_nk and log p(x_n | θ)."""
+    X = check_binary(check_array(X))
+    return soft_posterior(log_joint(X, params))
+
+
+def log_likelihood(X, params):
+    """log p(X | θ), the total over samples."""
+    return float(e_step(X, params)[1].sum())
+
+
+def m_step(X, resp, beta_prior=None):
+    """The M-step for responsibilities ``resp`` (N, K); with ``beta_prior=(a, b)`` the MAP update."""
+    X = check_array(X)
+    prior = _check_beta_prior(beta_prior)
+    resp = np.asarray(resp, dtype=float)
+    if resp.ndim != 2 or resp.shape[0] != X.shape[0]:
+        raise ValueError(f"resp must have shape (n_samples, n_components) = ({X.shape[0]}, K), got {resp.shape}.")
+    R = np.ascontiguousarray(resp.T)  # (K, N)
+    nk = R.sum(axis=1) + 10 * np.finfo(float).eps
+    counts = R @ X  # Σ_n r_nk x_nd, shape (K, D)
+    if prior is None:
+        means = counts / nk[:, None]
+    else:
+        a, b = prior
+        means = (counts + a - 1) / (nk[:, None] + a + b - 2)
+    return BernoulliParams(nk / nk.sum(), np.clip(means, EPS, 1 - EPS))
+
+
+def log_prior(params, beta_prior):
+    """log p(θ) = Σ_kd (a − 1) log μ_kd + (b − 1) log(1 − μ_kd), up to a constant."""
+    if beta_prior is None:
+        return 0.0
+    a, b = beta_prior
+    return float((a - 1) * np.log(params.means).sum() + (b - 1) * np.log1p(-params.means).sum())
+
+
+class BernoulliMixture(MixtureModel):
+    """A mixture of multivariate Bernoulli distributions fitted by EM (binary data only).
+
+    With ``beta_prior=(a, b)`` the M-step is the MAP estimate under a Beta(a, b) prior on every
+    μ_kd; the history then records log p(X | θ) + log p(θ) as ``log_likelihood`` and ``elbo``
+    (the objective that MAP-EM never lets fall), and ``kl`` is unchanged.
+    """
+
+    def __init__(
+        self,
+        n_components=1,
+        *,
+        tol=1e-3,
+        max_iter=100,
+        n_init=1,
+        init_params="random",
+        weights_init=None,
+        means_init=None,
+        beta_prior=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.tol = tol
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.weights_init = weights_init
+        self.means_init = means_init
+        self.beta_prior = beta_prior
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __repr__(self):
+        return f"BernoulliMixture(n_components={self.n_components})"
+
+    def _check_parameters(self):
+        super()._check_parameters()
+        check_choice(self.init_params, "init_params", INIT_PARAMS)
+        _check_beta_prior(self.beta_prior)
+
+    def _check_X(self, X, *, fitting=False):
+        return check_binary(super()._check_X(X, fitting=fitting))
+
+    def _init_params(self, X, rng):
+        K, D = self.n_components, X.shape[1]
+        if self.init_params == "random":
+            means = rng.uniform(0.25, 0.75, size=(K, D))
+        else:  # random_from_data: K samples pulled halfway towards 1/2, so no μ starts at 0 or 1
+            means = 0.25 + 0.5 * X[rng.choice(len(X), size=K, replace=False)]
+        weights = np.full(K, 1.0 / K)
+        if self.weights_init is not None:
+            weights = check_weights(self.weights_init, K)
+        if self.means_init is not None:
+            means = check_shape(self.means_init, (K, D), "means_init")
+            if (means < 0).any() or (means > 1).any():
+                raise ValueError("means_init must hold probabilities in [0, 1].")
+        return BernoulliParams(weights, np.clip(means, EPS, 1 - EPS))
+
+    def _log_joint(self, X, params):
+        return log_joint(X, params)
+
+    def _log_prior(self, params):
+        return log_prior(params, _check_beta_prior(self.beta_prior))
+
+    def _m_step(self, X, q):
+        return m_step(X, q[0], self.beta_prior)
+
+    def _set_fitted(self, params, X, finals):
+        self._params = params
+        self.weights_, self.means_ = params
+        self.lower_bound_ = self.history_[-2].log_likelihood / X.shape[0]
+        self.final_log_likelihoods_ = finals
+
+    def _n_parameters(self):
+        K, D = self.means_.shape
+        return K * D + K - 1
+
+    def _sample_components(self, labels, rng):
+        return (rng.uniform(size=(len(labels), self.means_.shape[1])) < self.means_[labels]).astype(float)

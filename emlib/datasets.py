@@ -1,0 +1,101 @@
+"""Seeded data sets used across the chapters. Every generator returns ``(X, labels)``."""
+
+import csv
+from importlib import resources
+
+import numpy as np
+
+from ._validation import check_count, check_random_state, check_weights
+
+
+def blobs(means, covariances, n_samples=300, weights=None, random_state=None):
+    """Ancestral sampling from a Gaussian mixture: z ~ Cat(weights), then x ~ N(means[z], covariances[z]).
+
+    ``means`` is (K, D); ``covariances`` is (K, D, D), or (K,) for spherical variances. With
+    ``weights=None`` every component gets the same share. Returns ``(X, labels)``.
+    """
+    means = np.atleast_2d(np.asarray(means, dtype=float))
+    K, D = means.shape
+    covariances = np.asarray(covariances, dtype=float)
+    if covariances.shape == (K,):
+        covariances = covariances[:, None, None] * np.eye(D)
+    if covariances.shape != (K, D, D):
+        raise ValueError(f"covariances must have shape ({K}, {D}, {D}) or ({K},), got {covariances.shape}.")
+    n_samples = check_count(n_samples, "n_samples")
+    weights = np.full(K, 1.0 / K) if weights is None else check_weights(weights, K, "weights")
+    rng = check_random_state(random_state)
+    labels = rng.choice(K, size=n_samples, p=weights)
+    X = np.empty((n_samples, D))
+    for k in range(K):
+        idx = np.flatnonzero(labels == k)
+        X[idx] = rng.multivariate_normal(means[k], covariances[k], size=len(idx))
+    return X, labels
+
+
+def stretched_blobs(n_samples=400, random_state=0):
+    """Four round clusters sheared by one random linear map into long, tilted ellipses.
+
+    k-means, which only knows distances to centres, cuts these clusters in the wrong places; a
+    Gaussian mixture with full covariances recovers them (after the Python Data Science Handbook).
+    """
+    rng = check_random_state(random_state)
+    means = np.array([[1.0, 4.5], [-1.5, 3.0], [2.0, 1.0], [-1.0, 7.5]])
+    X, labels = blobs(means, np.full(4, 0.36), n_samples, random_state=rng)
+    stretch = rng.standard_normal((2, 2))
+    return X @ stretch, labels
+
+
+def two_gaussians(n_per_component=500, random_state=0):
+    """The two-component 2-D sample: a fair coin z picks a component, then x is drawn from it.
+
+    Component 0 is a long, thin Gaussian at the origin, component 1 a small round one at (−6, 3).
+    """
+    rng = check_random_state(random_state)
+    means = np.array([[0.0, 0.0], [-6.0, 3.0]])
+    shape = np.array([[0.0, -0.1], [1.7, 0.4]])  # x = u A for u ~ N(0, I) has covariance AᵀA
+    covariances = np.stack([shape.T @ shape + 1e-3 * np.eye(2), 0.49 * np.eye(2)])
+    return blobs(means, covariances, 2 * n_per_component, random_state=rng)
+
+
+def coin_flips(n_trials=200, n_flips=10, biases=(0.2, 0.5, 0.8), weights=None, random_state=0):
+    """k biased coins: each trial picks a coin z ~ Cat(weights) and flips it ``n_flips`` times.
+
+    Returns ``(X, labels)`` with X of shape (n_trials, n_flips), 1 for heads.
+    """
+    biases = np.asarray(biases, dtype=float)
+    if biases.ndim != 1 or ((biases < 0) | (biases > 1)).any():
+        raise ValueError(f"biases must be a list of probabilities in [0, 1], got {biases}.")
+    K = len(biases)
+    weights = np.full(K, 1.0 / K) if weights is None else check_weights(weights, K, "weights")
+    rng = check_random_state(random_state)
+    labels = rng.choice(K, size=check_count(n_trials, "n_trials"), p=weights)
+    X = (rng.uniform(size=(n_trials, check_count(n_flips, "n_flips"))) < biases[labels, None]).astype(float)
+    return X, labels
+
+
+def load_faithful():
+    """The Old Faithful geyser data: 272 eruptions, columns (eruption minutes, waiting minutes).
+
+    Source: R's ``datasets::faithful``, from W. Härdle (1991), *Smoothing Techniques with
+    Implementation in S*, Springer; see also A. Azzalini and A. W. Bowman (1990), "A look at some
+    data on the Old Faithful geyser", *Applied Statistics* 39, 357–365.
+    Returns ``(X, feature_names)``; there are no labels.
+    """
+    with resources.files("emlib").joinpath("data/faithful.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    X = np.array([[float(r["eruptions"]), float(r["waiting"])] for r in rows])
+    return X, ["eruptions", "waiting"]
+
+
+def load_digits_binary(threshold=8):
+    """scikit-learn's 1,797 handwritten 8×8 digits, binarised: a pixel is 1 if its ink (0–16) > threshold.
+
+    Source: the UCI optical recognition of handwritten digits data (Alpaydin & Kaynak, 1998), as
+    bundled with scikit-learn (no download). Returns ``(X, labels)`` with X of shape (1797, 64).
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ImportError("load_digits_binary needs scikit-learn: pip install scikit-learn") from None
+    digits = load_digits()
+    return (digits.data > threshold).astype(float), digits.target

@@ -1,0 +1,214 @@
+"""One EM loop for every model, and the pieces that Gaussian and Bernoulli mixtures share.
+
+A model plugs four functions into the loop (scikit-learn's ``BaseMixture`` is organised the same way):
+
+- ``_init_params(X, rng)``  -> θ₀
+- ``_evaluate(X, θ)``       -> whatever the E-step needs at θ (for mixtures: log p(x_n, z_n = k | θ))
+- ``_posterior(ev)``        -> q, the E-step's responsibilities (soft) or assignments (hard)
+- ``_m_step(X, q)``         -> the θ that maximises the bound for this q
+- ``_record(ev, q)``        -> the quantities stored in the history (log-likelihood, ELBO, KL or J)
+
+Memory layout: responsibility-like arrays are (N, K) to the reader, as in scikit-learn, but they are
+views of C-ordered (K, N) buffers. Sums over k then run over K contiguous rows of length N, which is
+how numpy's reductions are fastest, and ``resp.T`` is a free, contiguous (K, N) array for the
+M-step's matrix products.
+"""
+
+import warnings
+
+import numpy as np
+
+from ._validation import (
+    ConvergenceWarning,
+    check_array,
+    check_count,
+    check_is_fitted,
+    check_nonnegative,
+    check_random_state,
+)
+from .history import History, Step
+
+
+def logsumexp(a):
+    """log Σ_k exp(a[n, k]) for every row n, without overflow: factor out the row maximum."""
+    top = a.max(axis=1)
+    top[~np.isfinite(top)] = 0.0  # a row of -inf stays -inf instead of turning into NaN
+    return top + np.log(np.exp(a - top[:, None]).sum(axis=1))
+
+
+def soft_posterior(log_joint):
+    """Bayes' rule in log space: log r_nk = log p(x_n, k) − log p(x_n).
+
+    Returns ``(log_resp, log_norm)`` where ``log_norm[n] = log p(x_n | θ)``.
+    """
+    log_norm = logsumexp(log_joint)
+    return log_joint - log_norm[:, None], log_norm
+
+
+def elbo(log_joint, resp, log_resp):
+    """L(q, θ) = Σ_n Σ_k q_nk (log p(x_n, z_n = k | θ) − log q_nk).
+
+    Terms with q_nk = 0 contribute nothing (0 · log 0 = 0), hence the ``where``.
+    """
+    terms = np.where(resp > 0, log_joint - log_resp, 0.0)
+    return float(np.sum(resp * terms))
+
+
+def run_em(model, X, params, max_iter, tol):
+    """Alternate E- and M-steps from ``params`` and record every half-step.
+
+    Returns ``(params, history, converged)``; ``params`` are those of the last M-step.
+    """
+    history = History(model._posterior_from_params)
+    ev = model._evaluate(X, params)
+    history._append(Step("init", 0, params, **model._record(ev, None)))
+    q_prev, converged = None, False
+    for iteration in range(1, max_iter + 1):
+        q = model._posterior(ev)  # E-step: θ fixed, q changes
+        history._append(Step("E", iteration, params, **model._record(ev, q)))
+        params = model._m_step(X, q)  # M-step: q fixed, θ changes
+        ev = model._evaluate(X, params)
+        history._append(Step("M", iteration, params, **model._record(ev, q)))
+        if model.verbose:
+            model._print_iteration(history, X.shape[0])
+        if model._converged(history, q_prev, q, X):
+            converged = True
+            break
+        q_prev = q
+    return params, history, converged
+
+
+class EMModel:
+    """What every emlib model shares: fitting with restarts, and the checks around it."""
+
+    # Subclasses set these for the error messages and the restarts.
+    _n_components_name = "n_components"
+
+    def _n_clusters(self):
+        return getattr(self, self._n_components_name)
+
+    def _check_parameters(self):
+        check_count(self._n_clusters(), self._n_components_name)
+        check_count(self.max_iter, "max_iter")
+        check_count(self.n_init, "n_init")
+        check_nonnegative(self.tol, "tol")
+
+    def _check_X(self, X, *, fitting=False):
+        if fitting:
+            return check_array(X, min_samples=self._n_clusters())
+        check_is_fitted(self, "history_")
+        return check_array(X, n_features=self.n_features_in_)
+
+    def fit(self, X, y=None):
+        """Run EM from ``n_init`` starts and keep the best; ``y`` is ignored (scikit-learn habit)."""
+        self._check_parameters()
+        X = self._check_X(X, fitting=True)
+        rng = check_random_state(self.random_state)
+        best, finals = None, []
+        for _ in range(self.n_init):
+            params, history, converged = run_em(self, X, self._init_params(X, rng), self.max_iter, self.tol)
+            score = self._final_score(history)
+            finals.append(score)
+            if best is None or score > best[0]:
+                best = (score, params, history, converged)
+        _, params, history, converged = best
+        if not converged:
+            warnings.warn(
+                f"EM did not converge within max_iter={self.max_iter} iterations (tol={self.tol}); "
+                "increase max_iter or tol, or check the initialisation.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        self.n_features_in_ = X.shape[1]
+        self.history_ = history
+        self.converged_ = converged
+        self.n_iter_ = history[-1].iteration
+        self._set_fitted(params, X, np.array(finals))
+        return self
+
+    def fit_predict(self, X, y=None):
+        """Fit, then return the cluster of every sample of X."""
+        return self.fit(X).predict(X)
+
+
+class MixtureModel(EMModel):
+    """Soft EM for a mixture p(x) = Σ_k π_k p(x | θ_k): the Gaussian and Bernoulli mixtures.
+
+    Subclasses provide ``_log_joint(X, params)`` (N, K), ``_m_step``, ``_init_params``,
+    ``_n_parameters`` and ``_sample_components``.
+    """
+
+    def _evaluate(self, X, params):
+        return self._log_joint(X, params), self._log_prior(params)
+
+    def _posterior(self, ev):
+        log_resp, _ = soft_posterior(ev[0])
+        return np.exp(log_resp), log_resp
+
+    def _posterior_from_params(self, X, params):
+        return self._posterior((self._log_joint(X, params), 0.0))[0]
+
+    def _record(self, ev, q):
+        log_joint, log_prior = ev  # with a prior (MAP EM) both sides of the identity include it
+        log_likelihood = float(np.sum(logsumexp(log_joint))) + log_prior
+        if q is None:
+            return {"log_likelihood": log_likelihood}
+        bound = elbo(log_joint, *q) + log_prior
+        return {"log_likelihood": log_likelihood, "elbo": bound, "kl": log_likelihood - bound}
+
+    def _log_prior(self, params):
+        """log p(θ) up to a constant; zero for maximum likelihood."""
+        return 0.0
+
+    def _converged(self, history, q_prev, q, X):
+        # scikit-learn's rule: the per-sample log-likelihood at the last two E-steps differs by < tol.
+        if q_prev is None:
+            return False
+        change = (history[-2].log_likelihood - history[-4].log_likelihood) / X.shape[0]
+        return abs(change) < self.tol
+
+    def _final_score(self, history):
+        return history[-1].log_likelihood
+
+    def _print_iteration(self, history, n_samples):
+        step = history[-1]
+        print(
+            f"iteration {step.iteration:4d}: log-likelihood {step.log_likelihood:.6f} "
+            f"(per sample {step.log_likelihood / n_samples:.6f})"
+        )
+
+    # ---- prediction -------------------------------------------------------------------------
+    def predict_proba(self, X):
+        """Responsibilities p(z = k | x_n) under the fitted parameters, shape (N, K)."""
+        X = self._check_X(X)
+        return self._posterior_from_params(X, self._params)
+
+    def predict(self, X):
+        """The most responsible component of every sample."""
+        X = self._check_X(X)
+        return self._log_joint(X, self._params).argmax(axis=1)
+
+    def score_samples(self, X):
+        """log p(x_n | θ) for every sample, shape (N,)."""
+        X = self._check_X(X)
+        return logsumexp(self._log_joint(X, self._params))
+
+    def score(self, X, y=None):
+        """The mean log-likelihood per sample (scikit-learn's ``score``)."""
+        return float(self.score_samples(X).mean())
+
+    def aic(self, X):
+        """Akaike's information criterion −2 log p(X|θ) + 2p; lower is better."""
+        return -2 * self.score(X) * len(X) + 2 * self._n_parameters()
+
+    def bic(self, X):
+        """Schwarz's Bayesian information criterion −2 log p(X|θ) + p log N; lower is better."""
+        return -2 * self.score(X) * len(X) + self._n_parameters() * np.log(len(X))
+
+    def sample(self, n_samples=1):
+        """Ancestral sampling: draw z ~ Cat(π), then x ~ p(x | z). Returns ``(X, labels)``."""
+        check_is_fitted(self, "history_")
+        n_samples = check_count(n_samples, "n_samples")
+        rng = check_random_state(self.random_state)
+        labels = rng.choice(len(self.weights_), size=n_samples, p=self.weights_)
+        return self._sample_components(labels, rng), labels

@@ -1,0 +1,344 @@
+"""Gaussian mixtures: the E-step, the M-step and the log-likelihood as pure functions, and the model.
+
+The equations are those of the chapter "EM for Gaussian mixtures":
+
+    E-step   r_nk = π_k N(x_n | μ_k, Σ_k) / Σ_j π_j N(x_n | μ_j, Σ_j)          (responsibilities)
+    M-step   N_k = Σ_n r_nk,   π_k = N_k / N,   μ_k = Σ_n r_nk x_n / N_k,
+             Σ_k = Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ / N_k + reg_covar · I
+
+Every density is evaluated through the Cholesky factor of the precision, P_k with P_k P_kᵀ = Σ_k⁻¹
+(scikit-learn's ``precisions_cholesky_``), so no determinant and no inverse of Σ_k is ever formed:
+    (x − μ)ᵀ Σ⁻¹ (x − μ) = |P_kᵀ (x − μ)|²   and   log|Σ_k|^{-1/2} = Σ_d log (P_k)_dd.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy.linalg import solve_triangular
+
+from ._validation import (
+    check_array,
+    check_choice,
+    check_count,
+    check_nonnegative,
+    check_random_state,
+    check_shape,
+    check_weights,
+)
+from .em import MixtureModel, soft_posterior
+
+COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
+_LOG_2PI = np.log(2 * np.pi)
+
+
+class GaussianParams(NamedTuple):
+    """θ of a Gaussian mixture, in scikit-learn's shapes (K components, D features).
+
+    covariances: full (K, D, D), tied (D, D), diag (K, D), spherical (K,);
+    precisions_cholesky has the same shape (for diag and spherical: 1 / standard deviation).
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    precisions_cholesky: np.ndarray
+    covariance_type: str = "full"
+
+
+_SINGULAR = (
+    "The covariance of component {k} is not positive definite even after adding reg_covar: "
+    "the component has collapsed onto too few points. Increase reg_covar, use fewer components, "
+    "or scale the input data (e.g. to unit variance per feature)."
+)
+
+
+def precision_cholesky(covariances, covariance_type="full"):
+    """P with P Pᵀ = Σ⁻¹, from Σ's own Cholesky factor L (Σ = L Lᵀ, so P = L⁻ᵀ)."""
+    covariances = np.asarray(covariances, dtype=float)
+    if covariance_type in ("diag", "spherical"):
+        if (covariances <= 0).any():
+            k = np.argwhere(covariances <= 0)[0][0]
+            raise ValueError(_SINGULAR.format(k=k))
+        return 1.0 / np.sqrt(covariances)
+    stack = covariances[None] if covariance_type == "tied" else covariances
+    out = np.empty_like(stack)
+    for k, cov in enumerate(stack):
+        try:
+            lower = np.linalg.cholesky(cov)
+        except np.linalg.LinAlgError:
+            raise ValueError(_SINGULAR.format(k="(shared)" if covariance_type == "tied" else k)) from None
+        out[k] = solve_triangular(lower, np.eye(len(cov)), lower=True).T
+    return out[0] if covariance_type == "tied" else out
+
+
+def make_params(weights, means, covariances, covariance_type="full"):
+    """Build :class:`GaussianParams` from weights, means and covariances (computing P)."""
+    check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    means = np.asarray(means, dtype=float)
+    covariances = np.asarray(covariances, dtype=float)
+    return GaussianParams(
+        np.asarray(weights, dtype=float),
+        means,
+        covariances,
+        precision_cholesky(covariances, covariance_type),
+        covariance_type,
+    )
+
+
+def _full_stack(params):
+    """The precision factors as a (K, D, D) stack, whatever the covariance type."""
+    K, D = params.means.shape
+    P = params.precisions_cholesky
+    if params.covariance_type == "full":
+        return P
+    if params.covariance_type == "tied":
+        return np.broadcast_to(P, (K, D, D))
+    if params.covariance_type == "diag":
+        return P[:, :, None] * np.eye(D)
+    return P[:, None, None] * np.eye(D)
+
+
+def _log_det_precision_cholesky(params):
+    """log|Σ_k|^{-1/2} = Σ_d log (P_k)_dd for every component, shape (K,)."""
+    K, D = params.means.shape
+    P = params.precisions_cholesky
+    if params.covariance_type == "full":
+        return np.log(np.diagonal(P, axis1=1, axis2=2)).sum(axis=1)
+    if params.covariance_type == "tied":
+        return np.full(K, np.log(np.diag(P)).sum())
+    if params.covariance_type == "diag":
+        return np.log(P).sum(axis=1)
+    return D * np.log(P)
+
+
+def _mahalanobis(X, params):
+    """(x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k) for all n, k, as a C-ordered (K, N) array."""
+    means, P, kind = params.means, params.precisions_cholesky, params.covariance_type
+    if kind in ("diag", "spherical"):
+        # Expand the square so that one matrix product serves all components:
+        # Σ_d p_kd² (x_d − μ_kd)² = Σ_d p_kd² x_d² − 2 Σ_d p_kd² μ_kd x_d + Σ_d p_kd² μ_kd²
+        prec = P**2 if kind == "diag" else np.repeat((P**2)[:, None], X.shape[1], axis=1)
+        out = prec @ (X * X).T
+        out -= 2 * (means * prec) @ X.T
+        out += ((means**2) * prec).sum(axis=1)[:, None]
+        return out
+    XT = np.ascontiguousarray(X.T)  # (D, N): the sum over d below then runs over contiguous rows
+    out = np.empty((len(means), X.shape[0]))
+    for k, Pk in enumerate(_full_stack(params)):
+        y = Pk.T @ XT - (Pk.T @ means[k])[:, None]  # y = P_kᵀ (x − μ_k), shape (D, N)
+        out[k] = np.einsum("dn,dn->n", y, y)  # |y|², no (N, D) temporary per component
+    return out
+
+
+def estimate_log_prob(X, params):
+    """log N(x_n | μ_k, Σ_k) for every sample and component, shape (N, K)."""
+    D = X.shape[1]
+    log_prob = -0.5 * (D * _LOG_2PI + _mahalanobis(X, params))
+    log_prob += _log_det_precision_cholesky(params)[:, None]
+    return log_prob.T  # (N, K) view of the (K, N) buffer
+
+
+def log_joint(X, params):
+    """log p(x_n, z_n = k | θ) = log π_k + log N(x_n | μ_k, Σ_k), shape (N, K)."""
+    return estimate_log_prob(X, params) + np.log(params.weights)
+
+
+def e_step(X, params):
+    """The E-step: ``(log_resp, log_prob_norm)`` with log r_nk and log p(x_n | θ), by Bayes' rule."""
+    X = check_array(X)
+    return soft_posterior(log_joint(X, params))
+
+
+def log_likelihood(X, params):
+    """log p(X | θ) = Σ_n log Σ_k π_k N(x_n | μ_k, Σ_k), the total over samples."""
+    return float(e_step(X, params)[1].sum())
+
+
+def m_step(X, resp, covariance_type="full", reg_covar=1e-6):
+    """The M-step: the θ that maximises Q for responsibilities ``resp`` (N, K).
+
+    π_k = N_k / N comes from a Lagrange multiplier for Σ_k π_k = 1; μ_k and Σ_k from setting the
+    gradients of Q to zero. reg_covar is added to the diagonal of every covariance.
+    """
+    X = check_array(X)
+    check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    check_nonnegative(reg_covar, "reg_covar")
+    resp = np.asarray(resp, dtype=float)
+    if resp.ndim != 2 or resp.shape[0] != X.shape[0]:
+        raise ValueError(f"resp must have shape (n_samples, n_components) = ({X.shape[0]}, K), got {resp.shape}.")
+    R = np.ascontiguousarray(resp.T)  # (K, N)
+    nk = R.sum(axis=1) + 10 * np.finfo(float).eps  # N_k, kept > 0 as scikit-learn does
+    means = (R @ X) / nk[:, None]  # μ_k = Σ_n r_nk x_n / N_k
+    K, D = means.shape
+    if covariance_type == "full":
+        XT = np.ascontiguousarray(X.T)
+        covariances = np.empty((K, D, D))
+        for k in range(K):
+            diff = XT - means[k][:, None]  # around the NEW mean μ_k, shape (D, N)
+            covariances[k] = (diff * R[k]) @ diff.T / nk[k]
+            covariances[k].flat[:: D + 1] += reg_covar
+    elif covariance_type == "tied":
+        # one Σ for all: Σ_n x_n x_nᵀ / N − Σ_k N_k μ_k μ_kᵀ / N (the pooled scatter)
+        covariances = (X.T @ X - (nk * means.T) @ means) / nk.sum()
+        covariances.flat[:: D + 1] += reg_covar
+    else:
+        # per-feature variances: E_r[x²] − μ²
+        variances = (R @ (X * X)) / nk[:, None] - means**2 + reg_covar
+        covariances = variances if covariance_type == "diag" else variances.mean(axis=1)
+    weights = nk / nk.sum()
+    return GaussianParams(weights, means, covariances, precision_cholesky(covariances, covariance_type), covariance_type)
+
+
+def _covariance_shape(covariance_type, K, D):
+    return {"full": (K, D, D), "tied": (D, D), "diag": (K, D), "spherical": (K,)}[covariance_type]
+
+
+def _precision_init_cholesky(precisions, covariance_type):
+    """Check that user-given precisions are symmetric positive definite; return (P, Σ)."""
+    if covariance_type in ("diag", "spherical"):
+        if (precisions <= 0).any():
+            raise ValueError("precisions_init must be positive (they are inverse variances).")
+        return np.sqrt(precisions), 1.0 / precisions
+    stack = precisions[None] if covariance_type == "tied" else precisions
+    chol, cov = np.empty_like(stack), np.empty_like(stack)
+    for k, prec in enumerate(stack):
+        where = "" if covariance_type == "tied" else f"[{k}]"
+        if not np.allclose(prec, prec.T, rtol=1e-10, atol=1e-12):
+            raise ValueError(f"precisions_init{where} must be symmetric; it is the inverse covariance matrix.")
+        try:
+            chol[k] = np.linalg.cholesky(prec)  # P Pᵀ = Σ⁻¹ with P lower-triangular here
+        except np.linalg.LinAlgError:
+            raise ValueError(f"precisions_init{where} must be positive definite.") from None
+        inv_chol = solve_triangular(chol[k], np.eye(len(prec)), lower=True)
+        cov[k] = inv_chol.T @ inv_chol  # Σ = P⁻ᵀ P⁻¹
+    if covariance_type == "tied":
+        return chol[0], cov[0]
+    return chol, cov
+
+
+class GaussianMixture(MixtureModel):
+    """A Gaussian mixture fitted by EM, with scikit-learn's parameters and fitted attributes.
+
+    Every fit records ``history_``: the parameters, log-likelihood, ELBO and KL after every
+    half-step (see :mod:`emlib.history`).
+    """
+
+    def __init__(
+        self,
+        n_components=1,
+        *,
+        covariance_type="full",
+        tol=1e-3,
+        reg_covar=1e-6,
+        max_iter=100,
+        n_init=1,
+        init_params="kmeans",
+        weights_init=None,
+        means_init=None,
+        precisions_init=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.covariance_type = covariance_type
+        self.tol = tol
+        self.reg_covar = reg_covar
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.weights_init = weights_init
+        self.means_init = means_init
+        self.precisions_init = precisions_init
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __repr__(self):
+        return f"GaussianMixture(n_components={self.n_components}, covariance_type={self.covariance_type!r})"
+
+    def _check_parameters(self):
+        super()._check_parameters()
+        check_choice(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
+        check_choice(self.init_params, "init_params", INIT_PARAMS)
+        check_nonnegative(self.reg_covar, "reg_covar")
+
+    def _initial_resp(self, X, rng):
+        """Responsibilities to start from, by scikit-learn's four recipes; shape (N, K)."""
+        N, K = X.shape[0], self.n_components
+        resp = np.zeros((K, N))
+        if self.init_params == "kmeans":
+            from .kmeans import KMeans
+
+            labels = KMeans(K, n_init=1, random_state=rng).fit(X).labels_
+            resp[labels, np.arange(N)] = 1
+        elif self.init_params == "k-means++":
+            from .kmeans import kmeans_plusplus
+
+            _, indices = kmeans_plusplus(X, K, rng)
+            resp[np.arange(K), indices] = 1
+        elif self.init_params == "random":
+            resp = rng.uniform(size=(K, N))
+            resp /= resp.sum(axis=0)
+        else:  # random_from_data
+            resp[np.arange(K), rng.choice(N, size=K, replace=False)] = 1
+        return resp.T
+
+    def _init_params(self, X, rng):
+        K, D = self.n_components, X.shape[1]
+        params = m_step(X, self._initial_resp(X, rng), self.covariance_type, self.reg_covar)
+        weights, means, covariances, chol, _ = params
+        if self.weights_init is not None:
+            weights = check_weights(self.weights_init, K)
+        if self.means_init is not None:
+            means = check_shape(self.means_init, (K, D), "means_init")
+        if self.precisions_init is not None:
+            shape = _covariance_shape(self.covariance_type, K, D)
+            precisions = check_shape(self.precisions_init, shape, "precisions_init")
+            chol, covariances = _precision_init_cholesky(precisions, self.covariance_type)
+        return GaussianParams(weights, means, covariances, chol, self.covariance_type)
+
+    def _log_joint(self, X, params):
+        return log_joint(X, params)
+
+    def _m_step(self, X, q):
+        return m_step(X, q[0], self.covariance_type, self.reg_covar)
+
+    def _set_fitted(self, params, X, finals):
+        self._params = params
+        self.weights_, self.means_, self.covariances_, self.precisions_cholesky_, _ = params
+        self.lower_bound_ = self.history_[-2].log_likelihood / X.shape[0]  # scikit-learn's: last E-step
+        self.final_log_likelihoods_ = finals
+
+    @property
+    def precisions_(self):
+        """Σ⁻¹ = P Pᵀ (scikit-learn's ``precisions_``)."""
+        P = self.precisions_cholesky_
+        if self.covariance_type == "full":
+            return P @ np.transpose(P, (0, 2, 1))
+        if self.covariance_type == "tied":
+            return P @ P.T
+        return P**2
+
+    def _n_parameters(self):
+        K, D = self.means_.shape
+        cov = {"full": K * D * (D + 1) / 2, "tied": D * (D + 1) / 2, "diag": K * D, "spherical": K}
+        return int(cov[self.covariance_type] + K * D + K - 1)
+
+    def _sample_components(self, labels, rng):
+        means = self.means_
+        X = np.empty((len(labels), means.shape[1]))
+        for k in range(len(means)):
+            idx = np.flatnonzero(labels == k)
+            factor = np.linalg.cholesky(self._covariance(k))  # x = μ_k + L z with L Lᵀ = Σ_k
+            X[idx] = means[k] + rng.standard_normal((len(idx), means.shape[1])) @ factor.T
+        return X
+
+    def _covariance(self, k):
+        cov = self.covariances_
+        if self.covariance_type == "full":
+            return cov[k]
+        if self.covariance_type == "tied":
+            return cov
+        if self.covariance_type == "diag":
+            return np.diag(cov[k])
+        return cov[k] * np.eye(self.means_.shape[1])

@@ -1,0 +1,183 @@
+"""K-means as hard EM: Lloyd's algorithm, written as an E-step and an M-step.
+
+The distortion J = Σ_n Σ_k r_nk |x_n − μ_k|², with r_nk ∈ {0, 1}, is lowered in turn by
+
+    E-step (assignment)  r_nk = 1 for the nearest centre, 0 otherwise        (μ fixed)
+    M-step (update)      μ_k = Σ_n r_nk x_n / Σ_n r_nk, the mean of cluster k  (r fixed)
+
+so J never rises. ``soft_responsibilities`` gives the soft E-step of a Gaussian mixture with one
+shared covariance ε I and equal weights; as ε → 0 it becomes the hard assignment above.
+
+Empty clusters: if a cluster loses all its points, the M-step keeps its previous centre. J does not
+depend on that centre (no point is assigned to it), so this is still an exact minimiser of J for the
+fixed assignment, and J still never rises; a later E-step may give the centre points again.
+(scikit-learn instead moves it onto a far-away point; from the same start both agree until a
+cluster empties.)
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import check_array, check_count, check_random_state, check_shape
+from .em import EMModel, soft_posterior
+
+
+class KMeansParams(NamedTuple):
+    """θ of k-means: the (K, D) cluster centres."""
+
+    centers: np.ndarray
+
+
+def squared_distances(X, centers):
+    """|x_n − μ_k|² for all n, k, shape (N, K), from one matrix product: |x|² − 2 xᵀμ + |μ|²."""
+    out = centers @ X.T  # (K, N) buffer, returned as an (N, K) view
+    out *= -2
+    out += (X * X).sum(axis=1)
+    out += (centers * centers).sum(axis=1)[:, None]
+    np.maximum(out, 0, out=out)  # rounding can make a distance of zero slightly negative
+    return out.T
+
+
+def e_step(X, centers):
+    """The hard E-step: the index of the nearest centre for every sample, shape (N,)."""
+    return squared_distances(X, centers).argmin(axis=1)
+
+
+def m_step(X, labels, centers):
+    """The M-step: every centre moves to the mean of its points (an empty cluster keeps its centre)."""
+    K = len(centers)
+    counts = np.bincount(labels, minlength=K)
+    # Σ_n r_nk x_n for every k, one feature at a time (bincount is a grouped sum)
+    sums = np.stack([np.bincount(labels, weights=column, minlength=K) for column in X.T], axis=1)
+    new = np.array(centers, dtype=float, copy=True)
+    full = counts > 0
+    new[full] = sums[full] / counts[full, None]
+    return new
+
+
+def distortion(X, centers, labels):
+    """J = Σ_n |x_n − μ_{z_n}|², the k-means objective (scikit-learn's ``inertia_``)."""
+    return float(squared_distances(X, centers)[np.arange(len(X)), labels].sum())
+
+
+def soft_responsibilities(X, centers, epsilon):
+    """r_nk ∝ exp(−|x_n − μ_k|² / (2ε)): the E-step of a mixture with shared covariance ε I and
+    equal weights. As ε → 0 every row tends to the one-hot vector of the nearest centre."""
+    if not np.isscalar(epsilon) or not epsilon > 0:
+        raise ValueError(f"epsilon must be a positive number (the shared variance), got {epsilon!r}.")
+    X = check_array(X)
+    log_resp, _ = soft_posterior(-squared_distances(X, np.asarray(centers, dtype=float)) / (2 * epsilon))
+    return np.exp(log_resp)
+
+
+def kmeans_plusplus(X, n_clusters, random_state=None, n_local_trials=None):
+    """k-means++ seeding (Arthur & Vassilvitskii, 2007), greedy variant: each new centre is the best
+    of a few candidates drawn with probability ∝ D(x)², the squared distance to the nearest centre
+    chosen so far. Returns ``(centers, indices)``."""
+    X = check_array(X, min_samples=n_clusters)
+    rng = check_random_state(random_state)
+    N = len(X)
+    if n_local_trials is None:
+        n_local_trials = 2 + int(np.log(n_clusters))
+    indices = [int(rng.integers(N))]
+    closest = squared_distances(X, X[indices])[:, 0]
+    for _ in range(1, n_clusters):
+        u = rng.uniform(size=n_local_trials) * closest.sum()
+        candidates = np.minimum(np.searchsorted(np.cumsum(closest), u), N - 1)
+        # distance to the nearest centre if each candidate were added, shape (trials, N)
+        trial = np.minimum(closest, squared_distances(X, X[candidates]).T)
+        best = int(np.argmin(trial.sum(axis=1)))
+        closest = trial[best]
+        indices.append(int(candidates[best]))
+    indices = np.array(indices)
+    return X[indices].copy(), indices
+
+
+class KMeans(EMModel):
+    """K-means by Lloyd's algorithm, run by the same EM loop as the mixtures.
+
+    ``history_`` records the centres and the distortion J after every half-step.
+    """
+
+    _n_components_name = "n_clusters"
+
+    def __init__(self, n_clusters=8, *, init="k-means++", n_init=1, max_iter=300, tol=1e-4,
+                 random_state=None, verbose=0):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __repr__(self):
+        return f"KMeans(n_clusters={self.n_clusters})"
+
+    def _check_parameters(self):
+        super()._check_parameters()
+        if isinstance(self.init, str) and self.init not in ("k-means++", "random"):
+            raise ValueError(f"init must be 'k-means++', 'random' or an array of centres; got {self.init!r}.")
+
+    def _init_params(self, X, rng):
+        K = self.n_clusters
+        if isinstance(self.init, str):
+            if self.init == "k-means++":
+                return KMeansParams(kmeans_plusplus(X, K, rng)[0])
+            return KMeansParams(X[rng.choice(len(X), size=K, replace=False)].copy())
+        return KMeansParams(check_shape(self.init, (K, X.shape[1]), "init").copy())
+
+    # ---- the pieces the EM loop calls ------------------------------------------------------
+    def _evaluate(self, X, params):
+        return squared_distances(X, params.centers), params.centers
+
+    def _posterior(self, ev):
+        return ev[0].argmin(axis=1), ev[1]  # hard E-step: labels, and the centres they came from
+
+    def _posterior_from_params(self, X, params):
+        labels = e_step(X, params.centers)
+        one_hot = np.zeros((len(params.centers), len(X)))
+        one_hot[labels, np.arange(len(X))] = 1
+        return one_hot.T
+
+    def _record(self, ev, q):
+        if q is None:
+            return {}
+        dist = ev[0]
+        return {"distortion": float(dist[np.arange(dist.shape[0]), q[0]].sum())}
+
+    def _m_step(self, X, q):
+        labels, centers = q
+        return KMeansParams(m_step(X, labels, centers))
+
+    def _converged(self, history, q_prev, q, X):
+        # scikit-learn's two rules: the assignment did not change, or the centres moved less than
+        # tol times the mean variance of the features (summed squared shift).
+        if q_prev is not None and np.array_equal(q_prev[0], q[0]):
+            return True
+        shift = ((history[-1].params.centers - history[-2].params.centers) ** 2).sum()
+        return shift <= self.tol * X.var(axis=0).mean()
+
+    def _final_score(self, history):
+        return -history[-1].distortion
+
+    def _print_iteration(self, history, n_samples):
+        print(f"iteration {history[-1].iteration:4d}: distortion {history[-1].distortion:.6f}")
+
+    def _set_fitted(self, params, X, finals):
+        self._params = params
+        self.cluster_centers_ = params.centers
+        self.labels_ = e_step(X, params.centers)  # the assignment to the final centres
+        self.inertia_ = distortion(X, params.centers, self.labels_)
+        self.final_distortions_ = -finals
+
+    def predict(self, X):
+        """The nearest centre of every sample."""
+        X = self._check_X(X)
+        return e_step(X, self.cluster_centers_)
+
+    def score(self, X, y=None):
+        """−J on X (scikit-learn's convention: higher is better)."""
+        X = self._check_X(X)
+        return -distortion(X, self.cluster_centers_, e_step(X, self.cluster_centers_))
