@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set everything up and build the book into _build/html.
+#   bash scripts/build.sh
+# Creates .venv (python3 -m venv) if missing and installs requirements.txt into it,
+# fetches the browser assets from the npm registry (scripts/fetch_assets.sh) so that the
+# site works offline, then builds every page with warnings as errors.
+# Environment: PYTHON (default python3) creates the venv; VENV (default .venv) may point
+# at an existing virtual environment instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+VENV="${VENV:-.venv}"
+export MPLBACKEND=Agg
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "build: creating $VENV with $("$PYTHON" --version)"
+    "$PYTHON" -m venv "$VENV"
+fi
+echo "build: installing requirements.txt into $VENV"
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+"$VENV/bin/python" -m pip install --quiet -r requirements.txt
+
+if command -v npm >/dev/null 2>&1; then
+    bash scripts/fetch_assets.sh
+else
+    rm -rf _offline
+    echo "build: npm not found, so MathJax and the widget scripts will load from CDNs (the site needs internet; the browser tests need the offline build: install Node.js/npm and rerun)"
+fi
+
+# A full rebuild every time: stale pages would hide from the tests, and warnings of
+# unchanged pages would not be repeated by an incremental build.
+rm -rf _build/html _build/.doctrees
+start=$(date +%s)
+"$VENV/bin/jupyter-book" build -W -n --keep-going --all .
+echo "build: book built in $(( $(date +%s) - start )) s -> _build/html/index.html"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set everything up, build the book, and run every test.
+#   bash scripts/test.sh
+# 1. scripts/build.sh (venv, requirements, offline assets, book built with -W);
+# 2. Debian's chromium for the browser tests, if /usr/bin/chromium is missing;
+# 3. pytest tests/  (emlib's unit tests, the notebook hygiene test, the browser tests
+#    against _build/html);
+# 4. pytest --nbval-lax chapters/  (every chapter notebook runs and its asserts hold).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV="${VENV:-.venv}"
+export VENV
+export MPLBACKEND=Agg
+
+bash scripts/build.sh
+
+if [ ! -x /usr/bin/chromium ]; then
+    echo "test: installing Debian's chromium for the browser tests"
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+fi
+
+status=0
+start=$(date +%s)
+"$VENV/bin/python" -m pytest -ra tests/ || status=$?
+echo "test: pytest tests/ finished in $(( $(date +%s) - start )) s (exit $status)"
+
+shopt -s nullglob
+notebooks=(chapters/*.ipynb)
+if [ ${#notebooks[@]} -gt 0 ]; then
+    start=$(date +%s)
+    nb_status=0
+    "$VENV/bin/python" -m pytest -ra --nbval-lax chapters/ || nb_status=$?
+    echo "test: pytest --nbval-lax chapters/ finished in $(( $(date +%s) - start )) s (exit $nb_status)"
+    if [ $nb_status -ne 0 ]; then status=$nb_status; fi
+else
+    echo "test: no chapters/*.ipynb yet, so there is nothing for nbval to run"
+fi
+exit $status
