@@ -190,6 +190,13 @@ def m_step(X, resp, covariance_type="full", reg_covar=1e-6):
     return GaussianParams(weights, means, covariances, precision_cholesky(covariances, covariance_type), covariance_type)
 
 
+def n_parameters(n_components, n_features, covariance_type="full"):
+    """Free parameters of a Gaussian mixture: K − 1 weights, K·D means and the covariance entries."""
+    K, D = n_components, n_features
+    cov = {"full": K * D * (D + 1) // 2, "tied": D * (D + 1) // 2, "diag": K * D, "spherical": K}
+    return cov[check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)] + K * D + K - 1
+
+
 def _covariance_shape(covariance_type, K, D):
     return {"full": (K, D, D), "tied": (D, D), "diag": (K, D), "spherical": (K,)}[covariance_type]
 
@@ -320,9 +327,7 @@ class GaussianMixture(MixtureModel):
         return P**2
 
     def _n_parameters(self):
-        K, D = self.means_.shape
-        cov = {"full": K * D * (D + 1) / 2, "tied": D * (D + 1) / 2, "diag": K * D, "spherical": K}
-        return int(cov[self.covariance_type] + K * D + K - 1)
+        return n_parameters(*self.means_.shape, self.covariance_type)
 
     def _sample_components(self, labels, rng):
         means = self.means_
