@@ -1,0 +1,324 @@
+"""The benchmark cases, the timing and memory harness, and the table.
+
+Timing a fixed number of iterations fairly
+------------------------------------------
+A fit is initialisation + n iterations + a little bookkeeping at the end, and the two libraries
+spend different amounts on the first and the last (scikit-learn runs one extra E-step after the
+loop; emlib records its history). So every fit is timed twice, with ``max_iter = n_lo`` and with
+``max_iter = n_hi``, from the same explicit initial parameters and with ``tol=0`` (no early stop),
+and the time per iteration is
+
+    (median time(n_hi) − median time(n_lo)) / (n_hi − n_lo),
+
+in which everything outside the loop cancels. The two fits of a pair run back to back and the two
+libraries alternate within every repeat, so a disturbance from other processes on the machine hits
+both alike; medians over the repeats discard the rest. K-means stops early when no label changes
+(both libraries), so its data is uniform noise, where Lloyd's algorithm moves for hundreds of
+iterations, and the number of iterations actually run is checked.
+
+Peak memory is measured in a separate, untimed fit (``max_iter = n_lo``) with :mod:`tracemalloc`,
+which sees every numpy allocation (numpy reports its data buffers to it); the input X, allocated
+before, is not counted. The unit column divides emlib's peak by the size of N·(K + D) float64
+numbers, so an N × K × D temporary would show up as a number that grows with D or K.
+
+Threads: both libraries run under the same :func:`threadpoolctl.threadpool_limits`, which sets the
+BLAS threads of numpy/scipy and the OpenMP threads of scikit-learn's compiled k-means alike.
+"""
+
+import os
+import platform
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+
+# (label, N, D, K) for every case. "gmm-full"/"gmm-diag": GaussianMixture; "bernoulli":
+# BernoulliMixture against one matrix product; "kmeans": KMeans against scikit-learn's Lloyd.
+CASES = [
+    ("gmm-full", 100_000, 2, 5),
+    ("gmm-full", 20_000, 32, 10),
+    ("gmm-full", 200_000, 8, 8),
+    ("gmm-diag", 100_000, 2, 5),
+    ("gmm-diag", 20_000, 32, 10),
+    ("gmm-diag", 200_000, 8, 8),
+    ("bernoulli", 60_000, 784, 10),
+    ("kmeans", 100_000, 2, 8),
+]
+
+# The same kinds at sizes that run in a few seconds in total (the practice chapter's build-time run).
+QUICK_CASES = [
+    ("gmm-full", 10_000, 2, 5),
+    ("gmm-full", 2_000, 32, 10),
+    ("gmm-diag", 10_000, 2, 5),
+    ("bernoulli", 6_000, 784, 10),
+    ("kmeans", 10_000, 2, 8),
+]
+
+
+# ---- data and initial parameters ---------------------------------------------------------------
+def gaussian_blobs(n_samples, n_features, n_components, rng):
+    """Samples of a random Gaussian mixture whose components overlap a little."""
+    means = rng.normal(scale=3.0, size=(n_components, n_features))
+    labels = rng.integers(n_components, size=n_samples)
+    X = np.empty((n_samples, n_features))
+    for k in range(n_components):
+        idx = np.flatnonzero(labels == k)
+        A = rng.normal(size=(n_features, n_features)) / np.sqrt(n_features)
+        cov = A @ A.T + 0.3 * np.eye(n_features)
+        X[idx] = means[k] + rng.standard_normal((len(idx), n_features)) @ np.linalg.cholesky(cov).T
+    return X
+
+
+def gaussian_init(X, n_components, covariance_type, rng):
+    """Equal weights, K distinct samples as means, the data's own (co)variance for every component."""
+    K, D = n_components, X.shape[1]
+    weights = np.full(K, 1.0 / K)
+    means = X[rng.choice(len(X), size=K, replace=False)].copy()
+    if covariance_type == "full":
+        precisions = np.repeat(np.linalg.inv(np.cov(X.T).reshape(D, D))[None], K, axis=0)
+    else:
+        precisions = np.repeat((1.0 / X.var(axis=0))[None], K, axis=0)
+    return weights, means, precisions
+
+
+def binary_data(n_samples, n_features, n_components, rng):
+    """Binary 'images': every sample flips D coins with the probabilities of one of K prototypes."""
+    prototypes = rng.beta(0.4, 0.4, size=(n_components, n_features))
+    labels = rng.integers(n_components, size=n_samples)
+    X = np.empty((n_samples, n_features))
+    for k in range(n_components):  # by component, so no (N, D) random temporary beyond X itself
+        idx = np.flatnonzero(labels == k)
+        X[idx] = rng.random((len(idx), n_features)) < prototypes[k]
+    return X
+
+
+def reference_bernoulli_em(X, weights, means, n_iter):
+    """A plain EM for a Bernoulli mixture, written as in a textbook, to check emlib's fit against."""
+    from scipy.special import logsumexp
+
+    for _ in range(n_iter):
+        log_joint = X @ np.log(means).T + (1 - X) @ np.log1p(-means).T + np.log(weights)
+        resp = np.exp(log_joint - logsumexp(log_joint, axis=1, keepdims=True))
+        nk = resp.sum(axis=0) + 10 * np.finfo(float).eps
+        weights = nk / nk.sum()
+        means = np.clip(resp.T @ X / nk[:, None], 1e-10, 1 - 1e-10)
+    return weights, means
+
+
+# ---- measuring --------------------------------------------------------------------------------
+def _timed(fit, max_iter):
+    start = time.perf_counter()
+    model = fit(max_iter)
+    return time.perf_counter() - start, model
+
+
+def _peak_memory(fit, max_iter):
+    """Peak bytes allocated during one fit, by tracemalloc (numpy's buffers included)."""
+    tracemalloc.start()
+    try:
+        fit(max_iter)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _rel_diff(a, b):
+    """max |a − b| / max |b|: a relative difference that ignores the size of near-zero entries."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), np.finfo(float).tiny))
+
+
+def _per_iteration(fits, n_lo, n_hi, repeats):
+    """Time per iteration of every fit in ``fits`` (a dict name -> fit(max_iter)), interleaved.
+
+    Returns ``(seconds per iteration by name, the models fitted with n_hi, iterations run)``.
+    """
+    times = {name: ([], []) for name in fits}
+    models, iterations = {}, {}
+    for _ in range(repeats):
+        for name, fit in fits.items():
+            t_lo, m_lo = _timed(fit, n_lo)
+            t_hi, models[name] = _timed(fit, n_hi)
+            times[name][0].append(t_lo)
+            times[name][1].append(t_hi)
+            iterations[name] = (m_lo.n_iter_, models[name].n_iter_)
+    per_iter = {}
+    for name, (lo, hi) in times.items():
+        done_lo, done_hi = iterations[name]
+        per_iter[name] = (np.median(hi) - np.median(lo)) / (done_hi - done_lo)
+    return per_iter, models, iterations
+
+
+# ---- the cases --------------------------------------------------------------------------------
+def _gmm_case(kind, N, D, K, n_lo, n_hi, repeats, rng):
+    from sklearn.mixture import GaussianMixture as SkGaussianMixture
+
+    import emlib
+
+    covariance_type = kind.split("-")[1]
+    X = gaussian_blobs(N, D, K, rng)
+    weights, means, precisions = gaussian_init(X, K, covariance_type, rng)
+    common = dict(n_components=K, covariance_type=covariance_type, tol=0.0, reg_covar=1e-6,
+                  weights_init=weights, means_init=means, precisions_init=precisions)
+
+    def fit_emlib(max_iter):
+        # init_params only shapes the (overridden) starting point; "random_from_data" is the cheapest
+        return emlib.GaussianMixture(**common, max_iter=max_iter, init_params="random_from_data",
+                                     random_state=0).fit(X)
+
+    def fit_sklearn(max_iter):
+        return SkGaussianMixture(**common, max_iter=max_iter, init_params="random_from_data",
+                                 random_state=0).fit(X)
+
+    fits = {"emlib": fit_emlib, "sklearn": fit_sklearn}
+    per_iter, models, iterations = _per_iteration(fits, n_lo, n_hi, repeats)
+    ours, theirs = models["emlib"], models["sklearn"]
+    diff = max(_rel_diff(getattr(ours, a), getattr(theirs, a))
+               for a in ("weights_", "means_", "covariances_"))
+    return {
+        "emlib_s": per_iter["emlib"],
+        "peer_s": per_iter["sklearn"],
+        "peer": "sklearn",
+        "emlib_peak": _peak_memory(fit_emlib, n_lo),
+        "peer_peak": _peak_memory(fit_sklearn, n_lo),
+        "agree": diff,
+        "iterations": iterations,
+    }
+
+
+def _bernoulli_case(kind, N, D, K, n_lo, n_hi, repeats, rng):
+    import emlib
+
+    X = binary_data(N, D, K, rng)
+    weights = np.full(K, 1.0 / K)
+    means = rng.uniform(0.25, 0.75, size=(K, D))
+
+    def fit_emlib(max_iter):
+        return emlib.BernoulliMixture(K, tol=0.0, max_iter=max_iter, weights_init=weights,
+                                      means_init=means, random_state=0).fit(X)
+
+    W = np.ascontiguousarray(means.T)  # (D, K)
+    product = np.empty((N, K))
+
+    def matmul():
+        np.dot(X, W, out=product)  # the E-step's essential cost: one (N x D) @ (D x K) product
+
+    per_iter, models, iterations = _per_iteration({"emlib": fit_emlib}, n_lo, n_hi, repeats)
+    matmul_times = []
+    for _ in range(max(5, repeats)):
+        start = time.perf_counter()
+        matmul()
+        matmul_times.append(time.perf_counter() - start)
+    ref_weights, ref_means = reference_bernoulli_em(X, weights, means, models["emlib"].n_iter_)
+    diff = max(_rel_diff(models["emlib"].weights_, ref_weights), _rel_diff(models["emlib"].means_, ref_means))
+    return {
+        "emlib_s": per_iter["emlib"],
+        "peer_s": float(np.median(matmul_times)),
+        "peer": "1 matmul",
+        "emlib_peak": _peak_memory(fit_emlib, n_lo),
+        "peer_peak": None,
+        "agree": diff,
+        "iterations": iterations,
+    }
+
+
+def _kmeans_case(kind, N, D, K, n_lo, n_hi, repeats, rng):
+    from sklearn.cluster import KMeans as SkKMeans
+
+    import emlib
+
+    X = rng.uniform(size=(N, D))  # no cluster structure: Lloyd keeps moving, no early stop
+    centers = X[rng.choice(N, size=K, replace=False)].copy()
+
+    def fit_emlib(max_iter):
+        return emlib.KMeans(K, init=centers, n_init=1, max_iter=max_iter, tol=0.0).fit(X)
+
+    def fit_sklearn(max_iter):
+        return SkKMeans(K, init=centers, n_init=1, max_iter=max_iter, tol=0.0, algorithm="lloyd").fit(X)
+
+    fits = {"emlib": fit_emlib, "sklearn": fit_sklearn}
+    per_iter, models, iterations = _per_iteration(fits, n_lo, n_hi, repeats)
+    ours, theirs = models["emlib"], models["sklearn"]
+    diff = max(_rel_diff(ours.cluster_centers_, theirs.cluster_centers_),
+               _rel_diff(ours.inertia_, theirs.inertia_),
+               float(np.mean(ours.labels_ != theirs.labels_)))
+    return {
+        "emlib_s": per_iter["emlib"],
+        "peer_s": per_iter["sklearn"],
+        "peer": "sklearn lloyd",
+        "emlib_peak": _peak_memory(fit_emlib, n_lo),
+        "peer_peak": _peak_memory(fit_sklearn, n_lo),
+        "agree": diff,
+        "iterations": iterations,
+    }
+
+
+_RUNNERS = {"gmm-full": _gmm_case, "gmm-diag": _gmm_case, "bernoulli": _bernoulli_case,
+            "kmeans": _kmeans_case}
+
+
+def run(quick=False, *, cases=None, repeats=None, n_iter=None, threads=None, seed=0, verbose=False):
+    """Run every case and return one dict per case (see :func:`format_table` for the columns).
+
+    quick: the small sizes of ``QUICK_CASES`` and fewer repeats (seconds instead of minutes).
+    n_iter: ``(n_lo, n_hi)``, the two iteration counts whose difference is timed.
+    threads: BLAS/OpenMP threads for both libraries (default: every core).
+    """
+    from threadpoolctl import threadpool_limits
+
+    cases = cases if cases is not None else (QUICK_CASES if quick else CASES)
+    repeats = repeats if repeats is not None else (3 if quick else 7)
+    n_lo, n_hi = n_iter if n_iter is not None else ((2, 7) if quick else (3, 13))
+    threads = threads or os.cpu_count()
+    rows = []
+    with threadpool_limits(limits=threads), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tol=0 never converges: both libraries warn, by design
+        for kind, N, D, K in cases:
+            rng = np.random.default_rng([seed, N, D, K])
+            row = _RUNNERS[kind](kind, N, D, K, n_lo, n_hi, repeats, rng)
+            row.update(case=kind, N=N, D=D, K=K, threads=threads)
+            rows.append(row)
+            if verbose:
+                print(format_table([row], header=not rows[:-1]), flush=True)
+    return rows
+
+
+# ---- output -----------------------------------------------------------------------------------
+_COLUMNS = "| case | N | D | K | emlib ms/iter | peer | peer ms/iter | peer / emlib | emlib peak MB | peak / N(K+D) floats | peer peak MB | agree (max rel. diff) |"
+
+
+def format_table(rows, header=True):
+    """The rows as a Markdown table; ``peer / emlib`` above 1 means emlib is faster."""
+    lines = [_COLUMNS, "|" + "---|" * (_COLUMNS.count("|") - 1)] if header else []
+    for r in rows:
+        unit = 8 * r["N"] * (r["K"] + r["D"])
+        peer_peak = "—" if r["peer_peak"] is None else f"{r['peer_peak'] / 2**20:.1f}"
+        agree = ("yes" if r["agree"] <= 1e-6 else "NO") + f" ({r['agree']:.0e})"
+        lines.append(
+            f"| {r['case']} | {r['N']} | {r['D']} | {r['K']} | {1e3 * r['emlib_s']:.2f} | {r['peer']} | "
+            f"{1e3 * r['peer_s']:.2f} | {r['peer_s'] / r['emlib_s']:.2f} | {r['emlib_peak'] / 2**20:.1f} | "
+            f"{r['emlib_peak'] / unit:.1f} | {peer_peak} | {agree} |"
+        )
+    return "\n".join(lines)
+
+
+def machine_summary(threads=None):
+    """The CPU, core count, numpy/scipy/scikit-learn versions and the BLAS in use."""
+    import scipy
+    import sklearn
+    from threadpoolctl import threadpool_info
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    blas = sorted({f"{p.get('internal_api')} {p.get('version')} ({p.get('architecture')})"
+                   for p in threadpool_info() if p.get("user_api") == "blas"})
+    return (
+        f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, numpy {np.__version__}, "
+        f"scipy {scipy.__version__}, scikit-learn {sklearn.__version__}; BLAS: {', '.join(blas)}; "
+        f"threads for both libraries: {threads or os.cpu_count()}"
+    )
