@@ -1,0 +1,623 @@
+"""Drawing EM, one panel per function: data, ellipses, densities, curves, the bound, prototypes.
+
+Every function takes ``ax=`` (default ``plt.gca()``), returns the artists it made, and never fits
+anything, calls ``show``/``savefig`` or changes rcParams: it draws what it is given. The values to
+draw come from a model's ``history_`` (:mod:`emlib.history`), so a chapter, the live widget and the
+static animation all show the same numbers.
+
+:class:`StepFigure` (and its shortcut :func:`draw_step`) composes the panels of one half-step for
+any emlib model; the widgets in :mod:`emlib.widgets` redraw it with ``StepFigure.draw(t)``.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+from matplotlib import colors as mcolors
+from matplotlib.patches import Ellipse
+
+__all__ = [
+    "PALETTE",
+    "StepFigure",
+    "blend_colors",
+    "draw_step",
+    "ellipse_geometry",
+    "full_covariances",
+    "plot_bound",
+    "plot_curve",
+    "plot_data",
+    "plot_gaussians",
+    "plot_kmeans",
+    "plot_mixture_1d",
+    "plot_prototypes",
+]
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
+# deficiency. Ordered so that the first colours are also the most distinct on white paper
+# (yellow, which is faint on white, comes late; black last).
+PALETTE = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+_PALETTE_RGB = np.array([mcolors.to_rgb(c) for c in PALETTE])
+GREY = "0.55"  # data before the first E-step: no responsibilities yet
+
+
+def _ax(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    return ax
+
+
+def component_colors(n_components):
+    """The palette colour of every component as an (K, 3) RGB array (cycling after 8)."""
+    return _PALETTE_RGB[np.arange(n_components) % len(PALETTE)]
+
+
+def blend_colors(resp):
+    """The colour of every sample as the responsibility-weighted mix of its components' colours.
+
+    ``resp`` is (N, K) with rows summing to 1, so each row of ``resp @ palette`` is a convex
+    combination of RGB colours: a point the model is sure about gets its component's colour, a
+    point shared half-half gets the colour halfway between.
+    """
+    resp = np.asarray(resp, dtype=float)
+    return np.clip(resp @ component_colors(resp.shape[1]), 0.0, 1.0)
+
+
+# ---- data --------------------------------------------------------------------------------------
+def plot_data(X, resp=None, ax=None, **kw):
+    """Scatter 2-D data (the first two features) coloured by responsibilities, blended.
+
+    With ``resp=None`` every point is grey. 1-D data (shape (N,) or (N, 1)) is drawn as a rug along
+    the bottom of the axes. Extra keywords go to ``ax.scatter``. Returns the PathCollection.
+    """
+    ax = _ax(ax)
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    facecolors = GREY if resp is None else blend_colors(resp)
+    if X.shape[1] == 1:
+        # a rug: x in data coordinates, y in axes coordinates, so it sits on the bottom edge
+        options = {"marker": "|", "s": 120, "linewidths": 1.0, "transform": ax.get_xaxis_transform(), "zorder": 3}
+        options.update(kw)
+        points = ax.scatter(X[:, 0], np.full(len(X), 0.04), c=facecolors, **options)
+        # the rug's marker is a line, drawn with the edge colour
+        points.set_edgecolor(points.get_facecolor())
+        return points
+    options = {"s": 14, "linewidths": 0, "zorder": 2}
+    options.update(kw)
+    return ax.scatter(X[:, 0], X[:, 1], c=facecolors, **options)
+
+
+# ---- Gaussian components -----------------------------------------------------------------------
+def full_covariances(covariances, covariance_type="full", n_components=None, n_features=None):
+    """Expand covariances of any of scikit-learn's four types to a full (K, D, D) stack.
+
+    full (K, D, D) is returned as is; tied (D, D) is repeated K times (``n_components`` needed);
+    diag (K, D) becomes diagonal matrices; spherical (K,) becomes σ²_k I (``n_features`` needed).
+    """
+    cov = np.asarray(covariances, dtype=float)
+    if covariance_type == "full":
+        return cov
+    if covariance_type == "tied":
+        if n_components is None:
+            raise ValueError("full_covariances needs n_components to repeat a tied covariance.")
+        return np.broadcast_to(cov, (n_components,) + cov.shape).copy()
+    if covariance_type == "diag":
+        return cov[:, :, None] * np.eye(cov.shape[1])
+    if covariance_type == "spherical":
+        if n_features is None:
+            raise ValueError("full_covariances needs n_features to expand spherical variances.")
+        return cov[:, None, None] * np.eye(n_features)
+    raise ValueError(
+        f"covariance_type must be 'full', 'tied', 'diag' or 'spherical', got {covariance_type!r}."
+    )
+
+
+def _params_covariances(params):
+    """The (K, D, D) covariances of a GaussianParams, whatever its covariance type."""
+    K, D = params.means.shape
+    return full_covariances(params.covariances, params.covariance_type, K, D)
+
+
+def ellipse_geometry(covariance, n_sigma=1.0):
+    """(width, height, angle in degrees) of the n-σ ellipse {x : (x−μ)ᵀ Σ⁻¹ (x−μ) = n²} of a 2×2 Σ.
+
+    With Σ = V diag(λ) Vᵀ the ellipse's semi-axes point along the eigenvectors and have lengths
+    n·√λ; matplotlib's ``Ellipse`` takes full axis lengths (diameters), hence the factor 2.
+    """
+    eigvals, eigvecs = np.linalg.eigh(np.asarray(covariance, dtype=float)[:2, :2])
+    eigvals = np.maximum(eigvals, 0.0)  # rounding can make a tiny eigenvalue slightly negative
+    major = eigvecs[:, 1]  # eigh sorts eigenvalues ascending: the last one is the major axis
+    angle = np.degrees(np.arctan2(major[1], major[0]))
+    return 2 * n_sigma * np.sqrt(eigvals[1]), 2 * n_sigma * np.sqrt(eigvals[0]), angle
+
+
+def _weight_alpha(weights, n_components):
+    """Opacity of each component: proportional to its weight, the heaviest fully opaque."""
+    if weights is None:
+        return np.ones(n_components)
+    weights = np.asarray(weights, dtype=float)
+    return 0.15 + 0.85 * weights / weights.max()
+
+
+def _sigma_linewidth(n_sigma):
+    return 2.0 / np.sqrt(n_sigma)
+
+
+class GaussianArtists(NamedTuple):
+    """What :func:`plot_gaussians` draws: ``ellipses[k][i]`` is component k at ``sigmas[i]``."""
+
+    ellipses: list
+    means: object
+
+
+def plot_gaussians(means, covariances, weights=None, ax=None, sigmas=(1, 2, 3)):
+    """Draw every Gaussian component as ellipses at 1, 2 and 3 σ and mark its mean.
+
+    ``means`` (K, D) and full ``covariances`` (K, D, D) (use :func:`full_covariances` for the other
+    types); only the first two features are drawn, whose marginal covariance is the top-left 2×2
+    block. Opacity follows ``weights``. Returns :class:`GaussianArtists`.
+    """
+    ax = _ax(ax)
+    means = np.asarray(means, dtype=float)
+    covariances = np.asarray(covariances, dtype=float)
+    K = len(means)
+    alphas = _weight_alpha(weights, K)
+    colours = component_colors(K)
+    ellipses = []
+    for k in range(K):
+        row = []
+        for s in sigmas:
+            width, height, angle = ellipse_geometry(covariances[k], s)
+            patch = Ellipse(
+                means[k, :2], width, height, angle=angle, fill=False, edgecolor=colours[k],
+                linewidth=_sigma_linewidth(s), alpha=alphas[k], zorder=3,
+            )
+            ax.add_patch(patch)
+            row.append(patch)
+        ellipses.append(row)
+    centres = ax.scatter(
+        means[:, 0], means[:, 1], marker="X", s=90, c=colours, edgecolors="white", linewidths=1.0, zorder=4,
+    )
+    return GaussianArtists(ellipses, centres)
+
+
+def _update_gaussians(artists, means, covariances, weights, sigmas):
+    alphas = _weight_alpha(weights, len(means))
+    for k, row in enumerate(artists.ellipses):
+        for patch, s in zip(row, sigmas):
+            width, height, angle = ellipse_geometry(covariances[k], s)
+            patch.set_center(means[k, :2])
+            patch.set_width(width)
+            patch.set_height(height)
+            patch.set_angle(angle)
+            patch.set_alpha(alphas[k])
+    artists.means.set_offsets(means[:, :2])
+
+
+# ---- 1-D mixtures ------------------------------------------------------------------------------
+def _normal_pdf(x, mean, variance):
+    """N(x | μ, σ²), with σ² the VARIANCE: the standard deviation is √variance."""
+    return np.exp(-0.5 * (x - mean) ** 2 / variance) / np.sqrt(2 * np.pi * variance)
+
+
+def _mixture_curves(grid, weights, means, variances):
+    weights = np.asarray(weights, dtype=float).reshape(-1)
+    means = np.asarray(means, dtype=float).reshape(-1)
+    variances = np.asarray(variances, dtype=float).reshape(-1)  # (K,), (K, 1) or (K, 1, 1)
+    components = weights[:, None] * _normal_pdf(grid[None, :], means[:, None], variances[:, None])
+    return components, components.sum(axis=0)
+
+
+class Mixture1dArtists(NamedTuple):
+    """What :func:`plot_mixture_1d` draws: histogram bars, one line per π_k N(x|μ_k,σ²_k), the sum."""
+
+    histogram: object
+    components: list
+    mixture: object
+
+
+def plot_mixture_1d(X, weights, means, variances, ax=None, bins=30):
+    """A density histogram of 1-D data with the weighted components π_k N(x | μ_k, σ²_k) and their sum.
+
+    ``variances`` are σ²_k (not standard deviations), in any of the shapes (K,), (K, 1), (K, 1, 1)
+    that a 1-D GaussianParams holds. Returns :class:`Mixture1dArtists`.
+    """
+    ax = _ax(ax)
+    x = np.asarray(X, dtype=float).reshape(-1)
+    _, _, bars = ax.hist(x, bins=bins, density=True, color="0.87", edgecolor="white", zorder=1)
+    pad = 0.1 * (x.max() - x.min() + 1e-12)
+    grid = np.linspace(x.min() - pad, x.max() + pad, 400)
+    components, mixture = _mixture_curves(grid, weights, means, variances)
+    colours = component_colors(len(components))
+    lines = [ax.plot(grid, comp, color=colours[k], linewidth=1.8, zorder=3)[0] for k, comp in enumerate(components)]
+    (total,) = ax.plot(grid, mixture, color="0.15", linewidth=1.2, linestyle="--", zorder=4)
+    return Mixture1dArtists(bars, lines, total)
+
+
+def _update_mixture_1d(artists, weights, means, variances):
+    grid = artists.mixture.get_xdata()
+    components, mixture = _mixture_curves(grid, weights, means, variances)
+    for line, comp in zip(artists.components, components):
+        line.set_ydata(comp)
+    artists.mixture.set_ydata(mixture)
+
+
+# ---- the curve and the bound -------------------------------------------------------------------
+_LABELS = {
+    "log_likelihood": "log p(X | θ)",
+    "elbo": "ELBO L(q, θ)",
+    "kl": "KL(q ‖ p(Z | X, θ))",
+    "distortion": "distortion J",
+}
+
+
+def _curve_quantity(history, quantity):
+    values = history.series(quantity)
+    if np.isnan(values).all() and quantity == "log_likelihood":
+        distortion = history.series("distortion")
+        if not np.isnan(distortion).all():  # a k-means history: J is its objective
+            return "distortion", distortion
+    return quantity, values
+
+
+class CurveArtists(NamedTuple):
+    """What :func:`plot_curve` draws: the whole series, and the marker at the current half-step."""
+
+    line: object
+    marker: object
+
+
+def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
+    """The log-likelihood (or ``quantity``) at every half-step, with half-step ``t`` marked.
+
+    E-steps do not change θ, so log p(X | θ) is flat across them and rises at M-steps. A k-means
+    history has no log-likelihood; its distortion J is drawn instead. Returns :class:`CurveArtists`
+    (the marker is empty when ``t`` is None).
+    """
+    ax = _ax(ax)
+    quantity, values = _curve_quantity(history, quantity)
+    steps = np.arange(len(values))
+    (line,) = ax.plot(steps, values, color="0.35", marker=".", markersize=4, linewidth=1.0)
+    (marker,) = ax.plot([], [], marker="o", markersize=9, markerfacecolor="none",
+                        markeredgecolor=PALETTE[3], markeredgewidth=2.0, linestyle="none", zorder=5)
+    if t is not None:
+        t = range(len(values))[t]
+        marker.set_data([t], [values[t]])
+    ax.set_xlabel("half-step")
+    ax.set_ylabel(_LABELS.get(quantity, quantity))
+    return CurveArtists(line, marker)
+
+
+class BoundArtists(NamedTuple):
+    """What :func:`plot_bound` draws: the ELBO bar, the KL bar stacked on it, log p(X|θ), the labels."""
+
+    elbo: object
+    kl: object
+    log_likelihood: object
+    text: object
+
+
+def _bound_floor(log_likelihood, elbo, kl):
+    span = max(abs(kl or 0.0), 1e-3 * abs(log_likelihood), 1.0)
+    return (log_likelihood if elbo is None else elbo) - 4 * span
+
+
+def plot_bound(step, ax=None, *, bottom=None):
+    """log p(X | θ) = ELBO + KL at one history entry, as a stacked bar.
+
+    The ELBO bar rises from ``bottom`` to L(q, θ), the KL bar is stacked on it, and a black line
+    marks log p(X | θ): the KL bar is exactly the gap, zero after every E-step. The log-likelihood
+    is negative, so the bars start from a floor ``bottom`` below them rather than from 0 (chosen
+    from the step when None; :class:`StepFigure` uses one floor for a whole history). The initial
+    entry has no q, hence no ELBO and no KL. Returns :class:`BoundArtists`.
+    """
+    ax = _ax(ax)
+    if step.log_likelihood is None:
+        raise ValueError("plot_bound needs a mixture's history entry (k-means records a distortion, not a bound).")
+    if bottom is None:
+        bottom = _bound_floor(step.log_likelihood, step.elbo, step.kl)
+    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[0], label="ELBO L(q, θ)")[0]
+    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[1], label="KL(q ‖ p)")[0]
+    (line,) = ax.plot([-0.45, 0.45], [step.log_likelihood] * 2, color="black", linewidth=2.0, label="log p(X | θ)")
+    text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top", fontsize=8)
+    artists = BoundArtists(elbo_bar, kl_bar, line, text)
+    _update_bound(artists, step, bottom)
+    ax.set_xlim(-0.8, 0.8)
+    ax.set_xticks([])
+    ax.legend(loc="upper center", fontsize=7, frameon=False, bbox_to_anchor=(0.5, 1.22))
+    return artists
+
+
+def _update_bound(artists, step, bottom):
+    artists.log_likelihood.set_ydata([step.log_likelihood] * 2)
+    if step.elbo is None:  # the initial entry: θ₀ but no q yet
+        artists.elbo.set_y(bottom)
+        artists.elbo.set_height(0.0)
+        artists.kl.set_y(bottom)
+        artists.kl.set_height(0.0)
+        artists.text.set_text(f"log p = {step.log_likelihood:.1f}\n(no q yet)")
+        return
+    artists.elbo.set_y(bottom)
+    artists.elbo.set_height(step.elbo - bottom)
+    artists.kl.set_y(step.elbo)
+    artists.kl.set_height(step.kl)
+    kl = 0.0 if abs(step.kl) <= 1e-10 * max(abs(step.log_likelihood), 1.0) else step.kl  # E-step: rounding
+    artists.text.set_text(f"ELBO = {step.elbo:.1f}\nKL = {kl:.3g}")
+
+
+# ---- Bernoulli prototypes ----------------------------------------------------------------------
+def _image_shape(n_features):
+    side = int(round(np.sqrt(n_features)))
+    return (side, side) if side * side == n_features else (1, n_features)
+
+
+def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None):
+    """Every Bernoulli component's pixel probabilities μ_k as an image, titled with its weight π_k.
+
+    ``axes`` is a sequence of K Axes to draw into; without it K axes are made in a row of ``fig``
+    (default ``plt.gcf()``). Pass ``image_shape=None`` for a square image when D is a perfect
+    square, else a strip. Returns the list of AxesImage.
+    """
+    means = np.asarray(means, dtype=float)
+    K, D = means.shape
+    if image_shape is None:
+        image_shape = _image_shape(D)
+    if int(np.prod(image_shape)) != D:
+        raise ValueError(f"image_shape {tuple(image_shape)} does not hold the {D} features of each prototype.")
+    if axes is None:
+        if fig is None:
+            import matplotlib.pyplot as plt
+
+            fig = plt.gcf()
+        axes = fig.subplots(1, K, squeeze=False)[0]
+    axes = list(np.ravel(axes))
+    if len(axes) < K:
+        raise ValueError(f"plot_prototypes needs one Axes per component: got {len(axes)} for {K} components.")
+    images = []
+    for k in range(K):
+        ax = axes[k]
+        image = ax.imshow(means[k].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_edgecolor(component_colors(K)[k])
+            spine.set_linewidth(2.0)
+        if weights is not None:
+            ax.set_title(f"π = {weights[k]:.2f}", fontsize=8)
+        images.append(image)
+    return images
+
+
+def _update_prototypes(images, means, weights, image_shape):
+    for k, image in enumerate(images):
+        image.set_data(means[k].reshape(image_shape))
+        image.axes.title.set_text(f"π = {weights[k]:.2f}")
+
+
+# ---- k-means -----------------------------------------------------------------------------------
+def _nearest_map(centers, xlim, ylim, resolution=200):
+    xs = np.linspace(*xlim, resolution)
+    ys = np.linspace(*ylim, resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    d2 = ((grid[:, None, :] - np.asarray(centers, dtype=float)[None, :, :2]) ** 2).sum(axis=2)
+    return d2.argmin(axis=1).reshape(resolution, resolution)
+
+
+class KMeansArtists(NamedTuple):
+    """What :func:`plot_kmeans` draws: the Voronoi image (or None), the points, the centroids."""
+
+    voronoi: object
+    points: object
+    centers: object
+
+
+def _one_hot(labels, K):
+    resp = np.zeros((len(labels), K))
+    resp[np.arange(len(labels)), labels] = 1.0
+    return resp
+
+
+def plot_kmeans(X, centers, labels=None, ax=None, voronoi=True):
+    """Points coloured by their cluster, the centroids, and each centroid's Voronoi region.
+
+    The regions are the nearest-centre map on a grid over the data (drawn faintly with imshow), so
+    a point whose colour differs from its region's is one the next assignment step will move.
+    ``labels=None`` draws grey points (before the first assignment). Returns :class:`KMeansArtists`.
+    """
+    ax = _ax(ax)
+    X = np.asarray(X, dtype=float)
+    centers = np.asarray(centers, dtype=float)
+    K = len(centers)
+    image = None
+    if voronoi:
+        pad = 0.08 * (X[:, :2].max(axis=0) - X[:, :2].min(axis=0))  # as StepFigure's data panel
+        lo, hi = X[:, :2].min(axis=0) - pad, X[:, :2].max(axis=0) + pad
+        regions = _nearest_map(centers, (lo[0], hi[0]), (lo[1], hi[1]))
+        cmap = mcolors.ListedColormap(component_colors(K))
+        image = ax.imshow(regions, origin="lower", extent=(lo[0], hi[0], lo[1], hi[1]), cmap=cmap,
+                          vmin=-0.5, vmax=K - 0.5, alpha=0.18, aspect="auto", interpolation="nearest", zorder=0)
+    points = plot_data(X, None if labels is None else _one_hot(labels, K), ax=ax)
+    marks = ax.scatter(centers[:, 0], centers[:, 1], marker="X", s=110, c=component_colors(K),
+                       edgecolors="black", linewidths=1.0, zorder=4)
+    return KMeansArtists(image, points, marks)
+
+
+def _update_kmeans(artists, centers, labels):
+    K = len(centers)
+    if artists.voronoi is not None:
+        x0, x1, y0, y1 = artists.voronoi.get_extent()
+        artists.voronoi.set_data(_nearest_map(centers, (x0, x1), (y0, y1)))
+    artists.points.set_facecolor(GREY if labels is None else blend_colors(_one_hot(labels, K)))
+    artists.centers.set_offsets(centers[:, :2])
+
+
+# ---- one half-step, all panels -----------------------------------------------------------------
+def _kind(params):
+    """Which composite a history's parameters call for."""
+    from .bernoulli import BernoulliParams
+    from .gmm import GaussianParams
+    from .kmeans import KMeansParams
+
+    if isinstance(params, GaussianParams):
+        return "gmm1d" if params.means.shape[1] == 1 else "gmm2d"
+    if isinstance(params, BernoulliParams):
+        return "bernoulli"
+    if isinstance(params, KMeansParams):
+        return "kmeans"
+    raise TypeError(f"draw_step does not know how to draw parameters of type {type(params).__name__}.")
+
+
+def _describe(step, t):
+    what = {"init": "initial parameters θ₀", "E": "after the E-step", "M": "after the M-step"}[step.phase]
+    return f"half-step t = {t} · iteration {step.iteration} · {what}"
+
+
+class StepFigure:
+    """All panels of one EM half-step for any emlib model, redrawn fast with :meth:`draw`.
+
+    ``StepFigure(fig, history, X)`` lays the panels out in ``fig`` (a Figure, cleared first) or in a
+    sequence of Axes (one per panel), chosen by the type of the history's parameters:
+
+    - 2-D (or more) GaussianMixture: data by responsibilities + ellipses | log-likelihood | bound bar
+    - 1-D GaussianMixture: histogram + weighted component densities (+ rug) | log-likelihood | bound
+    - BernoulliMixture: prototype images with weights | log-likelihood | bound bar
+    - KMeans: assignments + centroids + Voronoi regions | distortion J
+
+    The first :meth:`draw` creates the artists with the ``plot_*`` functions; later calls only
+    update them (colours, ellipse geometry, line data, bar heights), which keeps a redraw fast.
+    ``artists`` maps panel names to what the ``plot_*`` functions returned.
+    """
+
+    def __init__(self, fig_or_axes, history, X, *, image_shape=None, sigmas=(1, 2, 3)):
+        from matplotlib.figure import Figure
+
+        self.history = history
+        X = np.asarray(X, dtype=float)
+        self.X = X[:, None] if X.ndim == 1 else X
+        self.kind = _kind(history[0].params)
+        self.sigmas = tuple(sigmas)
+        self.t = None
+        self.artists = {}
+        n_panels = 2 if self.kind == "kmeans" else 3
+        if isinstance(fig_or_axes, Figure):
+            self.fig = fig_or_axes
+            self.fig.clear()
+            ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
+            grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.06, right=0.98,
+                                         bottom=0.15, top=0.82, wspace=0.4)
+            self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
+        else:
+            self.axes = list(np.ravel(fig_or_axes))
+            if len(self.axes) < n_panels:
+                raise ValueError(f"this history needs {n_panels} Axes (one per panel), got {len(self.axes)}.")
+            self.fig = self.axes[0].figure
+        if self.kind == "bernoulli":
+            K, D = history[0].params.means.shape
+            self.image_shape = tuple(image_shape) if image_shape is not None else _image_shape(D)
+            # the first panel becomes a row of K small image axes
+            spec = self.axes[0].get_subplotspec()
+            self.axes[0].remove()
+            sub = spec.subgridspec(1, K, wspace=0.08)
+            self.prototype_axes = [self.fig.add_subplot(sub[0, k]) for k in range(K)]
+            self.axes[0] = self.prototype_axes[0]
+        self.status = self.fig.text(0.01, 0.985, "", ha="left", va="top", fontsize=9)
+        self._bottom = None
+
+    # -- helpers
+    def _bound_limits(self):
+        """One floor and one y-range for the bound bar over the whole history, so bars compare."""
+        ll = self.history.series("log_likelihood")
+        elbo = self.history.series("elbo")
+        lo = np.nanmin(np.concatenate([ll, elbo]))
+        hi = np.nanmax(ll)
+        span = max(hi - lo, 1e-3 * abs(hi), 1.0)
+        return lo - 0.15 * span, hi + 0.3 * span  # room at the top for the numbers
+
+    def _setup_data_panel(self, ax):
+        X = self.X
+        lo, hi = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
+        pad = 0.08 * (hi - lo + 1e-12)
+        ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
+        if X.shape[1] > 1:
+            ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+        ax.set_autoscale_on(False)
+
+    # -- drawing
+    def draw(self, t):
+        """Show half-step ``t`` (negative indices count from the end). Returns self."""
+        t = range(len(self.history))[t]
+        step = self.history[t]
+        # the prototypes panel does not show q, so a Bernoulli redraw skips the (N, K) E-step
+        resp = None if self.kind == "bernoulli" else self.history.responsibilities(self.X, t)
+        if not self.artists:
+            self._create(step, t, resp)
+        else:
+            self._update(step, t, resp)
+        self.status.set_text(_describe(step, t))
+        self.t = t
+        return self
+
+    def _create(self, step, t, resp):
+        p = step.params
+        axes = self.axes
+        if self.kind == "gmm2d":
+            self.artists["data"] = plot_data(self.X, resp, ax=axes[0])
+            self.artists["gaussians"] = plot_gaussians(p.means, _params_covariances(p), p.weights,
+                                                       ax=axes[0], sigmas=self.sigmas)
+            self._setup_data_panel(axes[0])
+        elif self.kind == "gmm1d":
+            self.artists["mixture"] = plot_mixture_1d(self.X, p.weights, p.means, _params_covariances(p), ax=axes[0])
+            self.artists["data"] = plot_data(self.X, resp, ax=axes[0])
+            axes[0].set_xlabel("x")
+            axes[0].set_ylabel("density")
+        elif self.kind == "bernoulli":
+            self.artists["prototypes"] = plot_prototypes(p.means, p.weights, self.image_shape, axes=self.prototype_axes)
+        else:  # kmeans
+            self._setup_data_panel(axes[0])
+            self.artists["kmeans"] = plot_kmeans(self.X, p.centers, self._labels(resp), ax=axes[0])
+        self.artists["curve"] = plot_curve(self.history, t, ax=axes[1])
+        if self.kind != "kmeans":
+            self._bottom, top = self._bound_limits()
+            self.artists["bound"] = plot_bound(step, ax=axes[2], bottom=self._bottom)
+            axes[2].set_ylim(self._bottom, top)
+
+    @staticmethod
+    def _labels(resp):
+        return None if resp is None else resp.argmax(axis=1)
+
+    def _update(self, step, t, resp):
+        p = step.params
+        a = self.artists
+        if self.kind == "gmm2d":
+            a["data"].set_facecolor(GREY if resp is None else blend_colors(resp))
+            _update_gaussians(a["gaussians"], p.means, _params_covariances(p), p.weights, self.sigmas)
+        elif self.kind == "gmm1d":
+            _update_mixture_1d(a["mixture"], p.weights, p.means, _params_covariances(p))
+            colours = mcolors.to_rgba_array(GREY if resp is None else blend_colors(resp))
+            a["data"].set_facecolor(colours)
+            a["data"].set_edgecolor(colours)
+        elif self.kind == "bernoulli":
+            _update_prototypes(a["prototypes"], p.means, p.weights, self.image_shape)
+        else:
+            _update_kmeans(a["kmeans"], p.centers, self._labels(resp))
+        _, values = _curve_quantity(self.history, "log_likelihood")
+        a["curve"].marker.set_data([t], [values[t]])
+        if "bound" in a:
+            _update_bound(a["bound"], step, self._bottom)
+
+
+def draw_step(fig_or_axes, history, X, t):
+    """Draw half-step ``t`` of ``history`` on ``X`` into a Figure (or a list of Axes); see
+    :class:`StepFigure`. Returns the StepFigure, whose ``draw(t)`` moves to another half-step."""
+    return StepFigure(fig_or_axes, history, X).draw(t)
