@@ -1,0 +1,162 @@
+"""GaussianMixture: parity with scikit-learn, densities against scipy, and the public methods."""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.stats import multivariate_normal
+from sklearn.mixture import GaussianMixture as SKGaussianMixture
+
+import emlib
+from emlib import gmm
+
+COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
+
+
+def random_init(rng, covariance_type, K, D):
+    weights = rng.dirichlet(np.ones(K) * 2)
+    A = rng.normal(size=(K, D, D))
+    full = A @ np.transpose(A, (0, 2, 1)) + np.eye(D)
+    precisions = {
+        "full": full,
+        "tied": full[0],
+        "diag": rng.uniform(0.5, 2.0, size=(K, D)),
+        "spherical": rng.uniform(0.5, 2.0, size=K),
+    }[covariance_type]
+    return weights, precisions
+
+
+def rel_close(a, b, rtol=1e-8):
+    a, b = np.asarray(a), np.asarray(b)
+    return np.max(np.abs(a - b)) <= rtol * max(1.0, np.max(np.abs(b)))
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_parity_with_scikit_learn(make_blobs, covariance_type, seed):
+    X, _ = make_blobs(seed, n_samples=400, n_features=3, n_components=4)
+    rng = np.random.default_rng(seed)
+    K = 4
+    weights, precisions = random_init(rng, covariance_type, K, X.shape[1])
+    means = X[rng.choice(len(X), K, replace=False)]
+    kw = dict(n_components=K, covariance_type=covariance_type, tol=0, max_iter=25,
+              weights_init=weights, means_init=means, precisions_init=precisions)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = emlib.GaussianMixture(**kw).fit(X)
+        theirs = SKGaussianMixture(**kw).fit(X)
+    for name in ["weights_", "means_", "covariances_", "precisions_cholesky_", "precisions_"]:
+        assert rel_close(getattr(ours, name), getattr(theirs, name)), name
+    assert rel_close(ours.lower_bound_, theirs.lower_bound_)
+    assert rel_close(ours.score_samples(X), theirs.score_samples(X))
+    assert rel_close(ours.predict_proba(X), theirs.predict_proba(X))
+    assert np.array_equal(ours.predict(X), theirs.predict(X))
+    assert rel_close(ours.aic(X), theirs.aic(X)) and rel_close(ours.bic(X), theirs.bic(X))
+    assert ours.n_iter_ == theirs.n_iter_ == 25
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_convergence_matches_scikit_learn(make_blobs, covariance_type):
+    # with the default tol both stop at the same iteration: the stopping rule is scikit-learn's
+    X, _ = make_blobs(3, n_samples=300)
+    rng = np.random.default_rng(3)
+    weights, precisions = random_init(rng, covariance_type, 3, 2)
+    kw = dict(n_components=3, covariance_type=covariance_type, weights_init=weights,
+              means_init=X[:3], precisions_init=precisions, max_iter=500)
+    ours, theirs = emlib.GaussianMixture(**kw).fit(X), SKGaussianMixture(**kw).fit(X)
+    assert ours.converged_ and theirs.converged_
+    assert ours.n_iter_ == theirs.n_iter_
+    assert rel_close(ours.means_, theirs.means_)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_log_densities_equal_scipy(covariance_type):
+    rng = np.random.default_rng(7)
+    K, D = 3, 4
+    X = rng.normal(size=(50, D))
+    A = rng.normal(size=(K, D, D))
+    full = A @ np.transpose(A, (0, 2, 1)) + 0.5 * np.eye(D)
+    covariances = {
+        "full": full, "tied": full[0],
+        "diag": rng.uniform(0.3, 2, size=(K, D)), "spherical": rng.uniform(0.3, 2, size=K),
+    }[covariance_type]
+    means = rng.normal(size=(K, D))
+    params = gmm.make_params(np.full(K, 1 / K), means, covariances, covariance_type)
+
+    def as_full(k):
+        c = covariances
+        return {"full": lambda: c[k], "tied": lambda: c, "diag": lambda: np.diag(c[k]),
+                "spherical": lambda: c[k] * np.eye(D)}[covariance_type]()
+
+    expected = np.column_stack([multivariate_normal(means[k], as_full(k)).logpdf(X) for k in range(K)])
+    assert np.allclose(gmm.estimate_log_prob(X, params), expected, rtol=1e-10, atol=1e-10)
+
+
+def test_e_step_is_bayes_rule_and_survives_far_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 2)) * 100  # densities underflow to 0 outside log space
+    params = gmm.make_params([0.3, 0.7], [[0, 0], [1, 1]], np.stack([np.eye(2)] * 2))
+    log_resp, log_norm = gmm.e_step(X, params)
+    assert np.isfinite(log_resp).all() and np.isfinite(log_norm).all()
+    assert np.allclose(np.exp(log_resp).sum(axis=1), 1)
+    joint = np.column_stack([np.log(w) + multivariate_normal(m, np.eye(2)).logpdf(X)
+                             for w, m in zip(params.weights, params.means)])
+    assert np.allclose(log_norm, np.logaddexp(joint[:, 0], joint[:, 1]))
+
+
+def test_m_step_closed_form(make_blobs):
+    X, _ = make_blobs(1)
+    rng = np.random.default_rng(1)
+    resp = rng.dirichlet(np.ones(3), size=len(X))
+    params = gmm.m_step(X, resp, "full", reg_covar=0.0)
+    nk = resp.sum(axis=0)
+    assert np.allclose(params.weights, nk / len(X))
+    for k in range(3):
+        mean = np.average(X, axis=0, weights=resp[:, k])
+        cov = np.cov(X.T, aweights=resp[:, k], bias=True)
+        assert np.allclose(params.means[k], mean) and np.allclose(params.covariances[k], cov)
+
+
+def test_sample_returns_labels_and_follows_the_model(make_blobs):
+    X, _ = make_blobs(2, n_samples=500)
+    model = emlib.GaussianMixture(3, random_state=0).fit(X)
+    Xs, labels = model.sample(30000)
+    assert Xs.shape == (30000, 2) and labels.shape == (30000,)
+    assert np.allclose(np.bincount(labels, minlength=3) / 30000, model.weights_, atol=0.02)
+    for k in range(3):
+        assert np.allclose(np.cov(Xs[labels == k].T), model.covariances_[k], rtol=0.1, atol=0.05)
+
+
+@pytest.mark.parametrize("init_params", ["kmeans", "k-means++", "random", "random_from_data"])
+def test_every_initialisation_fits(make_blobs, init_params):
+    X, z = make_blobs(4)
+    model = emlib.GaussianMixture(3, init_params=init_params, random_state=0, max_iter=300).fit(X)
+    assert model.converged_
+    assert model.score(X) > emlib.GaussianMixture(1).fit(X).score(X)
+
+
+def test_restarts_keep_the_best_history_and_every_final_value(make_blobs):
+    X, _ = make_blobs(5)
+    model = emlib.GaussianMixture(3, n_init=6, init_params="random", random_state=0).fit(X)
+    finals = model.final_log_likelihoods_
+    assert finals.shape == (6,)
+    assert model.history_[-1].log_likelihood == pytest.approx(finals.max())
+    single = [emlib.GaussianMixture(3, init_params="random", random_state=s).fit(X).score(X) for s in range(3)]
+    assert len(set(np.round(single, 6))) > 1, "random starts should reach different optima here"
+
+
+def test_verbose_prints_the_log_likelihood_value(make_blobs, capsys):
+    X, _ = make_blobs(6)
+    model = emlib.GaussianMixture(2, verbose=1, random_state=0).fit(X)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == model.n_iter_
+    value = float(lines[-1].split("log-likelihood")[1].split()[0])
+    assert value == pytest.approx(model.history_[-1].log_likelihood, abs=1e-5)
+
+
+def test_predict_is_argmax_of_predict_proba(make_blobs):
+    X, _ = make_blobs(8)
+    model = emlib.GaussianMixture(3, random_state=0).fit(X)
+    assert np.array_equal(model.predict(X), model.predict_proba(X).argmax(axis=1))
+    assert np.array_equal(model.fit_predict(X), model.predict(X))
+    assert model.score(X) == pytest.approx(model.score_samples(X).mean())
