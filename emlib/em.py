@@ -114,7 +114,7 @@ class EMModel:
         _, params, history, converged = best
         if not converged:
             warnings.warn(
-                f"EM did not converge within max_iter={self.max_iter} iterations (tol={self.tol}); "
+                f"{type(self).__name__} did not converge within max_iter={self.max_iter} iterations (tol={self.tol}); "
                 "increase max_iter or tol, or check the initialisation.",
                 ConvergenceWarning,
                 stacklevel=2,

@@ -1,0 +1,37 @@
+"""The data sets are seeded, have the documented shapes, and Old Faithful ships with the package."""
+
+import numpy as np
+
+from emlib import datasets
+
+
+def test_faithful_is_shipped_with_the_package():
+    X, names = datasets.load_faithful()
+    assert X.shape == (272, 2) and names == ["eruptions", "waiting"]
+    assert np.allclose(X[0], [3.6, 79]) and 1.5 < X[:, 0].min() < X[:, 0].max() < 5.2
+
+
+def test_generators_are_seeded():
+    for make in (datasets.stretched_blobs, datasets.two_gaussians, datasets.coin_flips):
+        a, b = make(random_state=3), make(random_state=3)
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+        assert not np.array_equal(a[0], make(random_state=4)[0])
+
+
+def test_blobs_follow_their_parameters():
+    X, z = datasets.blobs([[0, 0], [10, 0]], [[[1, 0.8], [0.8, 1]], [[2, 0], [0, 0.5]]], 20000,
+                          weights=[0.3, 0.7], random_state=0)
+    assert abs(np.mean(z == 0) - 0.3) < 0.02
+    assert np.allclose(np.cov(X[z == 0].T), [[1, 0.8], [0.8, 1]], atol=0.06)
+
+
+def test_coin_flips_and_digits_are_binary():
+    X, z = datasets.coin_flips(50, 12, biases=(0.1, 0.9))
+    assert X.shape == (50, 12) and set(np.unique(X)) <= {0.0, 1.0} and set(z) <= {0, 1}
+    D, labels = datasets.load_digits_binary()
+    assert D.shape == (1797, 64) and set(np.unique(D)) == {0.0, 1.0} and labels.shape == (1797,)
+
+
+def test_two_gaussians_has_two_equal_halves():
+    X, z = datasets.two_gaussians(500)
+    assert X.shape == (1000, 2) and abs(z.mean() - 0.5) < 0.05
