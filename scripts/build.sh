@@ -11,7 +11,10 @@ cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
 VENV="${VENV:-.venv}"
+# Plots outside notebooks never need a screen. The notebook kernels that the build
+# starts get matplotlib's inline backend: under Agg they would display no figure at all.
 export MPLBACKEND=Agg
+NOTEBOOK_MPLBACKEND="module://matplotlib_inline.backend_inline"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 if [ ! -x "$VENV/bin/python" ]; then
@@ -33,5 +36,5 @@ fi
 # unchanged pages would not be repeated by an incremental build.
 rm -rf _build/html _build/.doctrees
 start=$(date +%s)
-"$VENV/bin/jupyter-book" build -W -n --keep-going --all .
+MPLBACKEND="$NOTEBOOK_MPLBACKEND" "$VENV/bin/jupyter-book" build -W -n --keep-going --all .
 echo "build: book built in $(( $(date +%s) - start )) s -> _build/html/index.html"

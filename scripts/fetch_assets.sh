@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetch the browser assets the offline site serves (versions pinned by package-lock.json)
 # from the npm registry and copy what the pages load into _offline/vendor/, which
-# scripts/book_offline.py hands to Sphinx. Exits 3 if npm is missing.
+# scripts/book_site.py hands to Sphinx. Exits 3 if npm is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

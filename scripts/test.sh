@@ -33,7 +33,9 @@ notebooks=(chapters/*.ipynb)
 if [ ${#notebooks[@]} -gt 0 ]; then
     start=$(date +%s)
     nb_status=0
-    "$VENV/bin/python" -m pytest -ra --nbval-lax chapters/ || nb_status=$?
+    # The kernels run with the inline backend, as in the book's build and in JupyterLab.
+    MPLBACKEND="module://matplotlib_inline.backend_inline" \
+        "$VENV/bin/python" -m pytest -ra --nbval-lax chapters/ || nb_status=$?
     echo "test: pytest --nbval-lax chapters/ finished in $(( $(date +%s) - start )) s (exit $nb_status)"
     if [ $nb_status -ne 0 ]; then status=$nb_status; fi
 else

@@ -1,4 +1,4 @@
-"""Sphinx extension: the book's site serves its own browser assets.
+"""Sphinx extension: the book's website serves its own browser assets, plus three page fixes.
 
 ``scripts/fetch_assets.sh`` copies MathJax 3, RequireJS, the ipywidgets embed manager
 and Font Awesome 4 from ``node_modules/`` (pinned by package-lock.json) into
@@ -15,6 +15,22 @@ and Font Awesome 4 from ``node_modules/`` (pinned by package-lock.json) into
 
 Without ``_offline/vendor/`` the book builds with the CDN defaults (one log line says
 so); the browser tests in ``tests/browser`` require the offline build.
+
+The page fixes, each found by those tests:
+
+* Sphinx 7.4 writes an inline script twice when an extension adds it after the builder
+  started (sphinx-thebe's ``const THEBE_JS_URL = ...``, a SyntaxError "Identifier has
+  already been declared" on every page); each page keeps one copy of each script.
+* pydata-sphinx-theme logs "Got invalid theme mode: ." on a first visit unless
+  ``default_mode`` is set in ``html_context``; it is set to the theme's default, "auto".
+* Two theme buttons break WCAG 2.5.3 "label in name" (axe: label-content-name-mismatch,
+  serious): the search buttons show "Search Ctrl+K" but are labelled "Search" (the
+  redundant aria-label is dropped, so the visible text names them), and the colour-mode
+  button, labelled "Color mode", holds icons titled "Light", "Dark", "System Settings"
+  (the icons' titles are dropped; the button keeps its label and tooltip).
+* docutils gives each bibliography entry role="doc-biblioentry" inside a role="list",
+  which has no list items (axe: aria-required-children, critical; DPUB-ARIA 1.1
+  deprecates doc-biblioentry in favour of listitem): the entries become role="listitem".
 """
 
 from __future__ import annotations
@@ -27,11 +43,12 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
+NAME = "book_site"
 
 OFFLINE_DIR = "_offline"  # relative to the book's root (the Sphinx confdir)
 VENDOR = "vendor"  # the folder inside it, and inside _build/html
 
-# What each page may load, relative to the site root.
+# What pages may load, relative to the site root.
 MATHJAX = f"{VENDOR}/mathjax/tex-mml-chtml.js"
 REQUIREJS = f"{VENDOR}/requirejs/require.js"
 WIDGETS_EMBED = f"{VENDOR}/html-manager/embed-amd.js"
@@ -52,6 +69,22 @@ EXTERNAL_FETCH = re.compile(
     re.IGNORECASE,
 )
 
+# The theme's search buttons: <button class="btn search-button-field ..." ... aria-label="Search" ...>
+SEARCH_BUTTON_LABEL = re.compile(
+    r'(<button class="[^"]*\bsearch-button-field\b[^"]*"[^>]*?)\saria-label="[^"]*"'
+)
+
+
+# The icons inside the theme's colour-mode button: <i class="theme-switch ..." data-mode="light" title="Light">
+THEME_SWITCH_ICON_TITLE = re.compile(r'(<i class="theme-switch\b[^"]*"[^>]*?)\stitle="[^"]*"')
+BIBLIOENTRY = re.compile(r'(<div class="citation"[^>]*?\srole=)"doc-biblioentry"')
+
+PAGE_FIXES = (
+    (SEARCH_BUTTON_LABEL, r"\1"),
+    (THEME_SWITCH_ICON_TITLE, r"\1"),
+    (BIBLIOENTRY, r'\1"listitem"'),
+)
+
 
 def _from_static(path: str) -> str:
     """Sphinx resolves a relative script path against _static/; step back out of it."""
@@ -59,12 +92,14 @@ def _from_static(path: str) -> str:
 
 
 def configure(app: Sphinx, config) -> None:
+    config.html_context.setdefault("default_mode", "auto")
     root = Path(app.confdir) / OFFLINE_DIR
     present = [p for p in REQUIRED if (root / p).is_file()]
     if not present:
         logger.info(
-            "book_offline: %s/ not found; MathJax and widget scripts come from CDNs "
+            "%s: %s/ not found; MathJax and widget scripts come from CDNs "
             "(run scripts/build.sh with npm available for the offline site)",
+            NAME,
             OFFLINE_DIR,
         )
         config.book_offline = False
@@ -85,6 +120,20 @@ def configure(app: Sphinx, config) -> None:
     }
 
 
+def dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list):
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        attrs = getattr(js, "attributes", {})
+        key = (getattr(js, "filename", js) or "", tuple(sorted(attrs.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    scripts[:] = unique
+
+
 def localise_body(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if not app.config.book_offline or "body" not in context:
         return
@@ -92,27 +141,31 @@ def localise_body(app: Sphinx, pagename, templatename, context, doctree) -> None
     context["body"] = FONT_AWESOME_CDN.sub(local, context["body"])
 
 
-def check_pages(app: Sphinx, exception) -> None:
-    if exception is not None or not app.config.book_offline:
-        return
-    if app.builder.format != "html":
+def finish_pages(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     for page in sorted(outdir.rglob("*.html")):
         rel = page.relative_to(outdir).as_posix()
         if rel.startswith(f"{VENDOR}/"):
             continue
-        text = page.read_text(encoding="utf-8", errors="replace")
-        for match in EXTERNAL_FETCH.finditer(text):
-            snippet = text[match.start() : match.start() + 160].replace("\n", " ")
-            logger.warning(
-                "book_offline: %s would fetch from another host: %s", rel, snippet
-            )
+        text = page.read_text(encoding="utf-8")
+        fixed = text
+        for pattern, replacement in PAGE_FIXES:
+            fixed = pattern.sub(replacement, fixed)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+        if not app.config.book_offline:
+            continue
+        for match in EXTERNAL_FETCH.finditer(fixed):
+            snippet = fixed[match.start() : match.start() + 160].replace("\n", " ")
+            logger.warning("%s: %s would fetch from another host: %s", NAME, rel, snippet)
 
 
 def setup(app: Sphinx):
     app.add_config_value("book_offline", False, "html")
     app.connect("config-inited", configure, priority=900)
     app.connect("html-page-context", localise_body)
-    app.connect("build-finished", check_pages)
+    app.connect("html-page-context", dedupe_scripts, priority=900)
+    app.connect("build-finished", finish_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
