@@ -1,8 +1,8 @@
 """Tests of emlib.plotting: what is drawn must match the history it is drawn from.
 
-Expectations are computed independently of the code under test: ellipse points are checked against
-the Mahalanobis distance (not against an eigen-decomposition), colours against hex literals, curve
-and bar values against the history's own fields.
+Expectations never come from the code under test: ellipse outlines are checked against the
+Mahalanobis distance under the entry's covariances, colours against the Okabe–Ito hex codes written
+out here, densities against scipy.stats, and curve and bar values against the history's own fields.
 """
 
 import warnings
@@ -11,25 +11,24 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from scipy import stats
 
 import emlib
 from emlib import datasets, plotting
 
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+RGB = np.array([matplotlib.colors.to_rgb(c) for c in OKABE_ITO])
+
 
 def _figure():
-    fig = Figure(figsize=(10, 3.4), dpi=60)
+    fig = Figure(figsize=(10, 3.4), dpi=50)
     FigureCanvasAgg(fig)
     return fig
-
-
-@pytest.fixture(scope="module")
-def blobs():
-    X, _ = datasets.blobs([[0, 0], [5, 0], [2, 5]], [1.0, 0.5, 0.8], 300, random_state=1)
-    return X
 
 
 def _fit(model, X):
@@ -38,25 +37,351 @@ def _fit(model, X):
         return model.fit(X)
 
 
-@pytest.mark.parametrize(
-    "make, data",
-    [
-        (lambda: emlib.GaussianMixture(3, random_state=0), "blobs"),
-        (lambda: emlib.GaussianMixture(2, random_state=0), "faithful1d"),
-        (lambda: emlib.BernoulliMixture(3, random_state=0), "coins"),
-        (lambda: emlib.KMeans(3, random_state=0), "blobs"),
-    ],
-)
-def test_draw_step_smoke(make, data, blobs):
-    X = {
-        "blobs": blobs,
-        "faithful1d": datasets.load_faithful()[0][:, :1],
-        "coins": datasets.coin_flips()[0],
-    }[data]
-    model = _fit(make(), X)
+def _full(cov, kind, K, D):
+    """The (K, D, D) covariances, expanded by hand for the test."""
+    cov = np.asarray(cov)
+    if kind == "full":
+        return cov
+    if kind == "tied":
+        return np.array([cov] * K)
+    if kind == "diag":
+        return np.array([np.diag(c) for c in cov])
+    return np.array([c * np.eye(D) for c in cov])
+
+
+def _posterior(X, params):
+    """r_nk from scipy.stats densities, independent of emlib."""
+    K, D = params.means.shape
+    covs = _full(params.covariances, params.covariance_type, K, D)
+    joint = np.column_stack(
+        [params.weights[k] * stats.multivariate_normal(params.means[k], covs[k]).pdf(X) for k in range(K)]
+    )
+    return joint / joint.sum(axis=1, keepdims=True)
+
+
+def assert_ellipses_match(gaussian_artists, params, sigmas=(1, 2, 3)):
+    """Every drawn outline lies at Mahalanobis distance s from μ_k under Σ_k; its centre is μ_k and
+    its semi-axes are s·√λ for the eigenvalues λ of Σ_k."""
+    K, D = params.means.shape
+    covs = _full(params.covariances, params.covariance_type, K, D)
+    assert len(gaussian_artists.ellipses) == K
+    for k in range(K):
+        assert len(gaussian_artists.ellipses[k]) == len(sigmas)
+        for patch, s in zip(gaussian_artists.ellipses[k], sigmas):
+            np.testing.assert_allclose(patch.center, params.means[k, :2], rtol=1e-12, atol=1e-12)
+            points = patch.get_patch_transform().transform(patch.get_path().vertices)
+            diff = points - params.means[k, :2]
+            d2 = np.einsum("nd,nd->n", diff, np.linalg.solve(covs[k][:2, :2], diff.T).T)
+            # Bézier control points of the circle lie slightly off it; the path's on-curve points are
+            # every third vertex.
+            np.testing.assert_allclose(d2[::3], s**2, rtol=1e-6)
+            semi = np.sort([patch.width / 2, patch.height / 2])
+            np.testing.assert_allclose(semi, s * np.sqrt(np.linalg.eigvalsh(covs[k][:2, :2])), rtol=1e-9)
+    np.testing.assert_allclose(gaussian_artists.means.get_offsets(), params.means[:, :2], rtol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    X, _ = datasets.blobs([[0, 0], [5, 0], [2, 5]], [[[1.0, 0.6], [0.6, 1.0]], [[0.5, 0], [0, 0.2]], [[1, 0], [0, 2]]],
+                          300, random_state=1)
+    return X
+
+
+# ---- colours -----------------------------------------------------------------------------------
+def test_palette_is_okabe_ito():
+    assert [c.upper() for c in plotting.PALETTE] == OKABE_ITO
+
+
+def test_blend_colors_one_hot_and_mixed():
+    resp = np.array([[1, 0, 0], [0, 0, 1], [0.5, 0.5, 0], [0.2, 0.3, 0.5]])
+    colours = plotting.blend_colors(resp)
+    np.testing.assert_allclose(colours[0], RGB[0])
+    np.testing.assert_allclose(colours[1], RGB[2])
+    np.testing.assert_allclose(colours[2], (RGB[0] + RGB[1]) / 2)
+    np.testing.assert_allclose(colours[3], 0.2 * RGB[0] + 0.3 * RGB[1] + 0.5 * RGB[2])
+
+
+def test_plot_data_grey_without_resp_and_blended_with():
     fig = _figure()
-    view = plotting.draw_step(fig, model.history_, X, 0)
-    for t in range(len(model.history_)):
+    ax = fig.add_subplot()
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    grey = plotting.plot_data(X, ax=ax)
+    face = grey.get_facecolors()
+    assert np.allclose(face[:, 0], face[:, 1]) and np.allclose(face[:, 1], face[:, 2])  # grey: R = G = B
+    resp = np.random.default_rng(1).dirichlet([1, 1], size=20)
+    coloured = plotting.plot_data(X, resp, ax=ax)
+    np.testing.assert_allclose(coloured.get_facecolors()[:, :3], resp @ RGB[:2], atol=1e-12)
+    np.testing.assert_allclose(coloured.get_offsets(), X)
+
+
+def test_plot_data_1d_is_a_rug():
+    fig = _figure()
+    ax = fig.add_subplot()
+    x = np.array([1.0, 2.0, 4.0])
+    rug = plotting.plot_data(x, np.array([[1, 0], [0, 1], [1, 0]]), ax=ax)
+    np.testing.assert_allclose(rug.get_offsets()[:, 0], x)
+    np.testing.assert_allclose(rug.get_edgecolors()[:, :3], RGB[[0, 1, 0]])
+
+
+# ---- Gaussians ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["full", "tied", "diag", "spherical"])
+def test_full_covariances(kind):
+    rng = np.random.default_rng(0)
+    K, D = 3, 2
+    A = rng.normal(size=(K, D, D))
+    shapes = {
+        "full": A @ A.transpose(0, 2, 1) + np.eye(D),
+        "tied": A[0] @ A[0].T + np.eye(D),
+        "diag": rng.uniform(0.5, 2, size=(K, D)),
+        "spherical": rng.uniform(0.5, 2, size=K),
+    }
+    np.testing.assert_allclose(plotting.full_covariances(shapes[kind], kind, K, D), _full(shapes[kind], kind, K, D))
+
+
+def test_full_covariances_rejects_unknown_type():
+    with pytest.raises(ValueError, match="covariance_type"):
+        plotting.full_covariances(np.ones(3), "round", 3, 2)
+
+
+def test_plot_gaussians_geometry_on_known_covariances():
+    fig = _figure()
+    ax = fig.add_subplot()
+    means = np.array([[0.0, 0.0], [3.0, 1.0]])
+    covs = np.array([[[4.0, 0.0], [0.0, 1.0]], [[2.0, 1.5], [1.5, 2.0]]])
+    artists = plotting.plot_gaussians(means, covs, np.array([0.25, 0.75]), ax=ax)
+    # component 0: axis-aligned, semi-axes 2 and 1 at 1σ; at 3σ, 6 and 3
+    e = artists.ellipses[0][2]
+    assert sorted([e.width, e.height]) == pytest.approx([6.0, 12.0])
+    # component 1: eigenvalues 3.5 and 0.5, major axis along (1, 1), i.e. 45°
+    e = artists.ellipses[1][0]
+    assert e.width == pytest.approx(2 * np.sqrt(3.5)) and e.height == pytest.approx(2 * np.sqrt(0.5))
+    assert e.angle % 180 == pytest.approx(45.0)
+    # opacity by weight: the heavier component is the more opaque
+    assert artists.ellipses[1][0].get_alpha() > artists.ellipses[0][0].get_alpha()
+
+
+# ---- 1-D mixture -------------------------------------------------------------------------------
+def test_plot_mixture_1d_uses_variances_not_standard_deviations():
+    fig = _figure()
+    ax = fig.add_subplot()
+    x = np.random.default_rng(0).normal(size=200)
+    weights, means, variances = np.array([0.3, 0.7]), np.array([-1.0, 2.0]), np.array([0.25, 4.0])
+    artists = plotting.plot_mixture_1d(x, weights, means, variances.reshape(2, 1, 1), ax=ax)
+    grid = artists.mixture.get_xdata()
+    expected = [w * stats.norm(m, np.sqrt(v)).pdf(grid) for w, m, v in zip(weights, means, variances)]
+    for line, exp in zip(artists.components, expected):
+        np.testing.assert_allclose(line.get_ydata(), exp, rtol=1e-10)
+    np.testing.assert_allclose(artists.mixture.get_ydata(), np.sum(expected, axis=0), rtol=1e-10)
+    # a density histogram integrates to 1
+    area = sum(p.get_height() * p.get_width() for p in artists.histogram)
+    assert area == pytest.approx(1.0)
+
+
+# ---- curve and bound ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def gmm(blobs):
+    return _fit(emlib.GaussianMixture(3, init_params="random", random_state=0, tol=1e-6), blobs)
+
+
+def test_plot_curve_marks_the_entrys_log_likelihood(gmm):
+    fig = _figure()
+    ax = fig.add_subplot()
+    h = gmm.history_
+    for t in (0, 1, 2, 5, len(h) - 1):
+        artists = plotting.plot_curve(h, t, ax=ax)
+        xs, ys = artists.marker.get_data()
+        assert list(xs) == [t] and ys[0] == h[t].log_likelihood
+    np.testing.assert_array_equal(artists.line.get_ydata(), [s.log_likelihood for s in h])
+
+
+def test_plot_bound_stacks_elbo_and_kl(gmm):
+    fig = _figure()
+    h = gmm.history_
+    seen_positive_kl = False
+    for t in range(1, min(len(h), 12)):
+        ax = fig.add_subplot()
+        bars = plotting.plot_bound(h[t], ax=ax)
+        step = h[t]
+        assert bars.elbo.get_y() + bars.elbo.get_height() == pytest.approx(step.elbo, rel=1e-12)
+        assert bars.kl.get_y() == pytest.approx(step.elbo, rel=1e-12)
+        assert bars.kl.get_height() == pytest.approx(step.kl, abs=1e-9)
+        assert bars.log_likelihood.get_ydata()[0] == step.log_likelihood
+        if step.phase == "E":
+            assert abs(bars.kl.get_height()) < 1e-8 * abs(step.log_likelihood)
+        else:
+            seen_positive_kl |= bars.kl.get_height() > 1e-6
+        fig.delaxes(ax)
+    assert seen_positive_kl, "an M-step should open a visible KL gap"
+
+
+def test_plot_bound_initial_entry_has_no_bars(gmm):
+    fig = _figure()
+    bars = plotting.plot_bound(gmm.history_[0], ax=fig.add_subplot())
+    assert bars.elbo.get_height() == 0 and bars.kl.get_height() == 0
+    assert bars.log_likelihood.get_ydata()[0] == gmm.history_[0].log_likelihood
+
+
+# ---- the composite for a 2-D GMM ----------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["full", "tied", "diag", "spherical"])
+def test_step_figure_gmm_matches_history(kind, blobs):
+    model = _fit(emlib.GaussianMixture(3, covariance_type=kind, random_state=2, max_iter=8), blobs)
+    h = model.history_
+    fig = _figure()
+    view = plotting.StepFigure(fig, h, blobs)
+    for t in [0, 1, 2, 3, len(h) - 1, 4]:  # forward, to the end and back: updates must not drift
         view.draw(t)
         fig.canvas.draw()
-    assert view.t == len(model.history_) - 1
+        step = h[t]
+        assert_ellipses_match(view.artists["gaussians"], step.params)
+        xs, ys = view.artists["curve"].marker.get_data()
+        assert xs[0] == t and ys[0] == step.log_likelihood
+        face = view.artists["data"].get_facecolors()[:, :3]
+        if step.phase == "init":
+            assert np.allclose(face, face[:, :1])  # grey
+            assert view.artists["bound"].kl.get_height() == 0
+        else:
+            # q of an E entry is the posterior at its θ; an M entry keeps the q of the E entry before it
+            q_params = step.params if step.phase == "E" else h[t - 1].params
+            np.testing.assert_allclose(face, _posterior(blobs, q_params) @ RGB[:3], atol=1e-7)
+            assert view.artists["bound"].kl.get_height() == pytest.approx(step.kl, abs=1e-9)
+    assert str(h[4].iteration) in view.status.get_text()
+
+
+def test_draw_step_returns_view_at_t(gmm, blobs):
+    view = plotting.draw_step(_figure(), gmm.history_, blobs, -1)
+    assert view.t == len(gmm.history_) - 1
+    assert_ellipses_match(view.artists["gaussians"], gmm.history_[-1].params)
+
+
+def test_draw_step_into_given_axes(gmm, blobs):
+    fig = _figure()
+    axes = fig.subplots(1, 3)
+    view = plotting.draw_step(axes, gmm.history_, blobs, 2)
+    assert view.artists["data"].axes is axes[0]
+    assert view.artists["curve"].line.axes is axes[1]
+    assert view.artists["bound"].elbo.axes is axes[2]
+
+
+def test_draw_step_needs_enough_axes(gmm, blobs):
+    fig = _figure()
+    with pytest.raises(ValueError, match="3 Axes"):
+        plotting.draw_step(fig.subplots(1, 2), gmm.history_, blobs, 0)
+
+
+# ---- the other models --------------------------------------------------------------------------
+def test_step_figure_gmm_1d():
+    x = datasets.load_faithful()[0][:, :1]
+    model = _fit(emlib.GaussianMixture(2, random_state=0), x)
+    h = model.history_
+    fig = _figure()
+    view = plotting.StepFigure(fig, h, x)
+    for t in (0, 1, 2, len(h) - 1):
+        view.draw(t)
+        p = h[t].params
+        grid = view.artists["mixture"].mixture.get_xdata()
+        sd = np.sqrt(p.covariances.reshape(-1))
+        for k, line in enumerate(view.artists["mixture"].components):
+            np.testing.assert_allclose(line.get_ydata(), p.weights[k] * stats.norm(p.means[k, 0], sd[k]).pdf(grid),
+                                       rtol=1e-9)
+        assert view.artists["curve"].marker.get_data()[1][0] == h[t].log_likelihood
+        assert view.artists["bound"].kl.get_height() == pytest.approx(h[t].kl or 0.0, abs=1e-9)
+
+
+def test_step_figure_bernoulli_prototypes():
+    X, _ = datasets.coin_flips(n_trials=100, n_flips=16, random_state=0)
+    model = _fit(emlib.BernoulliMixture(3, random_state=0), X)
+    h = model.history_
+    fig = _figure()
+    view = plotting.StepFigure(fig, h, X)
+    for t in (0, 2, len(h) - 1):
+        view.draw(t)
+        images = view.artists["prototypes"]
+        assert len(images) == 3
+        for k, image in enumerate(images):
+            np.testing.assert_allclose(image.get_array(), h[t].params.means[k].reshape(4, 4))
+            assert f"{h[t].params.weights[k]:.2f}" in image.axes.get_title()
+        assert view.artists["curve"].marker.get_data()[1][0] == h[t].log_likelihood
+
+
+def test_plot_prototypes_checks_shape():
+    with pytest.raises(ValueError, match="image_shape"):
+        plotting.plot_prototypes(np.full((2, 10), 0.5), image_shape=(3, 3), fig=_figure())
+
+
+def test_step_figure_kmeans(blobs):
+    model = _fit(emlib.KMeans(3, random_state=0), blobs)
+    h = model.history_
+    fig = _figure()
+    view = plotting.StepFigure(fig, h, blobs)
+    for t in range(len(h)):
+        view.draw(t)
+        fig.canvas.draw()
+        km = view.artists["kmeans"]
+        centers = h[t].params.centers
+        np.testing.assert_allclose(km.centers.get_offsets(), centers)
+        # the Voronoi map: every grid cell holds its nearest centre
+        regions = np.asarray(km.voronoi.get_array())
+        x0, x1, y0, y1 = km.voronoi.get_extent()
+        n = regions.shape[0]
+        for i, j in [(0, 0), (n - 1, n - 1), (n // 2, n // 3), (7, n - 9)]:
+            point = np.array([x0 + (x1 - x0) * j / (n - 1), y0 + (y1 - y0) * i / (n - 1)])
+            assert regions[i, j] == np.argmin(np.linalg.norm(centers - point, axis=1))
+        face = km.points.get_facecolors()[:, :3]
+        if h[t].phase == "init":
+            assert np.allclose(face, face[:, :1])
+        else:
+            labels_from = centers if h[t].phase == "E" else h[t - 1].params.centers
+            nearest = np.argmin(((blobs[:, None] - labels_from[None]) ** 2).sum(axis=2), axis=1)
+            np.testing.assert_allclose(face, RGB[nearest])
+            assert view.artists["curve"].marker.get_data()[1][0] == h[t].distortion
+    assert "bound" not in view.artists
+    assert len(fig.axes) == 2
+
+
+def test_plot_curve_kmeans_falls_back_to_distortion(blobs):
+    model = _fit(emlib.KMeans(3, random_state=0), blobs)
+    fig = _figure()
+    ax = fig.add_subplot()
+    artists = plotting.plot_curve(model.history_, 1, ax=ax)
+    assert artists.marker.get_data()[1][0] == model.history_[1].distortion
+    assert "distortion" in ax.get_ylabel()
+
+
+def test_plot_bound_rejects_kmeans_steps(blobs):
+    model = _fit(emlib.KMeans(3, random_state=0), blobs)
+    with pytest.raises(ValueError, match="k-means"):
+        plotting.plot_bound(model.history_[1], ax=_figure().add_subplot())
+
+
+def test_draw_step_rejects_unknown_params(gmm, blobs):
+    class Fake:
+        def __getitem__(self, t):
+            return emlib.Step("init", 0, (1, 2))
+
+    with pytest.raises(TypeError, match="tuple"):
+        plotting.StepFigure(_figure(), Fake(), blobs)
+
+
+# ---- the house rules -----------------------------------------------------------------------------
+def test_plotting_never_shows_saves_or_touches_rcparams(gmm, blobs, monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("plotting must not show or save")
+
+    monkeypatch.setattr(plt, "show", forbidden)
+    monkeypatch.setattr(plt, "savefig", forbidden)
+    monkeypatch.setattr(Figure, "savefig", forbidden)
+    before = dict(matplotlib.rcParams)
+    fig = plt.figure()
+    try:
+        plotting.plot_data(blobs)  # ax=None: the current axes
+        assert plt.gca().collections, "ax=None draws on plt.gca()"
+        p = gmm.history_[-1].params
+        plotting.plot_gaussians(p.means, p.covariances, p.weights)
+        plotting.plot_curve(gmm.history_, 3)
+        plotting.plot_bound(gmm.history_[3])
+        plotting.plot_kmeans(blobs, p.means, np.zeros(len(blobs), dtype=int))
+        plotting.plot_mixture_1d(blobs[:, 0], p.weights, p.means[:, 0], p.covariances[:, 0, 0])
+        plotting.draw_step(fig, gmm.history_, blobs, 2)
+    finally:
+        plt.close(fig)
+    assert dict(matplotlib.rcParams) == before

@@ -1,0 +1,297 @@
+"""Tests of emlib.widgets, headless: the stepper is driven by goto, button clicks and a refit, and
+what it draws is checked against the history; the static twin is checked for size, markup and frames.
+"""
+
+import re
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import emlib
+from emlib import datasets, widgets
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+RGB = np.array([matplotlib.colors.to_rgb(c) for c in OKABE_ITO])
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _quiet(model, X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", emlib.ConvergenceWarning)
+        return model.fit(X)
+
+
+def _full(params):
+    K, D = params.means.shape
+    cov, kind = np.asarray(params.covariances), params.covariance_type
+    if kind == "full":
+        return cov
+    if kind == "tied":
+        return np.array([cov] * K)
+    if kind == "diag":
+        return np.array([np.diag(c) for c in cov])
+    return np.array([c * np.eye(D) for c in cov])
+
+
+def assert_drawn_step_matches(stepper):
+    """The ellipses, the curve marker and the bound bar of the stepper show history[stepper.t]."""
+    t = stepper.t
+    step = stepper.history[t]
+    artists = stepper.view.artists
+    covs = _full(step.params)
+    for k, row in enumerate(artists["gaussians"].ellipses):
+        for patch, s in zip(row, (1, 2, 3)):
+            np.testing.assert_allclose(patch.center, step.params.means[k, :2], atol=1e-12)
+            semi = np.sort([patch.width / 2, patch.height / 2])
+            np.testing.assert_allclose(semi, s * np.sqrt(np.linalg.eigvalsh(covs[k][:2, :2])), rtol=1e-9)
+            points = patch.get_patch_transform().transform(patch.get_path().vertices)[::3]
+            diff = points - step.params.means[k, :2]
+            d2 = np.einsum("nd,nd->n", diff, np.linalg.solve(covs[k][:2, :2], diff.T).T)
+            np.testing.assert_allclose(d2, s**2, rtol=1e-6)
+    xs, ys = artists["curve"].marker.get_data()
+    assert xs[0] == t and ys[0] == step.log_likelihood
+    kl_bar = artists["bound"].kl.get_height()
+    if step.phase == "E":
+        assert abs(kl_bar) < 1e-8 * abs(step.log_likelihood)
+    elif step.phase == "M":
+        assert kl_bar == pytest.approx(step.kl, abs=1e-9)
+        assert artists["bound"].elbo.get_y() + artists["bound"].elbo.get_height() == pytest.approx(step.elbo)
+    else:
+        assert kl_bar == 0
+
+
+@pytest.fixture(scope="module")
+def X():
+    return datasets.blobs([[0, 0], [5, 0], [2, 5]], [1.0, 0.4, 0.8], 240, random_state=3)[0]
+
+
+@pytest.fixture
+def stepper(X):
+    model = _quiet(emlib.GaussianMixture(3, init_params="random", random_state=0, tol=1e-5), X)
+    return widgets.EMStepper(model, X, dpi=40)
+
+
+def test_goto_draws_the_history_entry(stepper):
+    n = len(stepper.history)
+    assert n > 6
+    images = set()
+    for t in [0, 1, 2, 3, n - 1, 5, -2]:
+        stepper.goto(t)
+        assert stepper.t == range(n)[t] == stepper.slider.value
+        assert_drawn_step_matches(stepper)
+        assert bytes(stepper.image.value).startswith(PNG_MAGIC)
+        images.add(bytes(stepper.image.value))
+    assert len(images) == 7  # every half-step looks different
+
+
+def test_kl_after_m_steps_is_positive_somewhere(stepper):
+    m_steps = [t for t, phase in enumerate(stepper.history.phases) if phase == "M"]
+    heights = []
+    for t in m_steps[:5]:
+        stepper.goto(t)
+        heights.append(stepper.view.artists["bound"].kl.get_height())
+    assert max(heights) > 1e-3
+
+
+def test_slider_moves_the_drawing(stepper):
+    stepper.slider.value = 3
+    assert stepper.t == 3
+    assert_drawn_step_matches(stepper)
+
+
+def test_step_buttons(stepper):
+    h = stepper.history
+    stepper.goto(0)
+    stepper.buttons["E"].click()
+    assert stepper.t == 1 and h[1].phase == "E"
+    assert_drawn_step_matches(stepper)
+    stepper.buttons["M"].click()
+    assert stepper.t == 2 and h[2].phase == "M"
+    assert_drawn_step_matches(stepper)
+    stepper.buttons["M"].click()  # skips the E-step in between
+    assert stepper.t == 4 and h[4].phase == "M"
+    stepper.buttons["E"].click()
+    assert stepper.t == 5 and h[5].phase == "E"
+    stepper.buttons["back"].click()
+    assert stepper.t == 4
+    stepper.buttons["reset"].click()
+    assert stepper.t == 0 and h[0].phase == "init"
+    assert_drawn_step_matches(stepper)
+    stepper.buttons["back"].click()  # stays at 0
+    assert stepper.t == 0
+    stepper.goto(-1)
+    stepper.buttons["E"].click()  # no E after the end: stays at the last entry
+    assert stepper.t == len(h) - 1
+
+
+def test_refit_from_controls(stepper, X):
+    original = stepper.model
+    original_history = original.history_
+    stepper.goto(3)
+    stepper.controls["n_components"].value = 2
+    stepper.controls["covariance_type"].value = "diag"
+    stepper.controls["init"].value = "k-means++"
+    stepper.controls["seed"].value = 7
+    stepper.buttons["refit"].click()
+    model = stepper.model
+    assert model is not original and original.history_ is original_history  # the model passed in is kept
+    assert (model.n_components, model.covariance_type, model.init_params, model.random_state) == (2, "diag", "k-means++", 7)
+    assert stepper.t == 0
+    assert stepper.slider.max == len(model.history_) - 1
+    assert len(stepper.view.artists["gaussians"].ellipses) == 2
+    for t in range(len(model.history_)):
+        stepper.goto(t)
+        assert_drawn_step_matches(stepper)
+    # the same settings again give the same fit (seeded)
+    again = stepper.refit(n_components=2, covariance_type="diag", init="k-means++", seed=7)
+    np.testing.assert_allclose(again.history_.series("log_likelihood"), model.history_.series("log_likelihood"))
+
+
+def test_refit_error_is_shown_not_raised(stepper):
+    before = stepper.model
+    assert stepper.refit(n_components=10_000) is None
+    assert "Refit failed" in stepper.message.value and "n_components" in stepper.message.value
+    assert stepper.model is before
+
+
+def test_unfitted_model_is_fitted(X):
+    model = emlib.GaussianMixture(2, random_state=0, max_iter=1)
+    stepper = widgets.EMStepper(model, X, dpi=30)
+    assert model.history_ is stepper.history
+    assert "Note" in stepper.message.value  # 1 iteration cannot converge: the warning is shown
+    assert stepper.slider.max == len(model.history_) - 1
+
+
+def test_displays_as_a_widget(stepper):
+    bundle = stepper._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+@pytest.mark.parametrize("make, data", [
+    (lambda: emlib.GaussianMixture(2, random_state=0), "1d"),
+    (lambda: emlib.BernoulliMixture(3, random_state=0), "binary"),
+    (lambda: emlib.KMeans(3, random_state=0), "2d"),
+])
+def test_other_models_step_and_refit(make, data, X):
+    data = {
+        "1d": datasets.load_faithful()[0][:, :1],
+        "binary": datasets.coin_flips(n_trials=80, random_state=0)[0],
+        "2d": X,
+    }[data]
+    model = _quiet(make(), data)
+    stepper = widgets.EMStepper(model, data, dpi=30)
+    h = stepper.history
+    for t in (0, 1, 2, len(h) - 1):
+        stepper.goto(t)
+        value = h[t].distortion if isinstance(model, emlib.KMeans) else h[t].log_likelihood
+        marked = stepper.view.artists["curve"].marker.get_data()[1][0]
+        assert marked == value or (value is None and np.isnan(marked))
+    stepper.buttons["M"].click()
+    assert h[stepper.t].phase == "M"
+    assert "covariance_type" in stepper.controls or not hasattr(model, "covariance_type")
+    stepper.controls["n_components"].value = 2
+    stepper.buttons["refit"].click()
+    assert getattr(stepper.model, stepper._k_name) == 2 and stepper.model is not model
+
+
+def test_kmeans_stepper_draws_centres_and_distortion(X):
+    model = _quiet(emlib.KMeans(3, random_state=0), X)
+    stepper = widgets.EMStepper(model, X, dpi=30)
+    for t in range(1, len(model.history_)):
+        stepper.goto(t)
+        km = stepper.view.artists["kmeans"]
+        np.testing.assert_allclose(km.centers.get_offsets(), model.history_[t].params.centers)
+        assert stepper.view.artists["curve"].marker.get_data()[1][0] == model.history_[t].distortion
+    assert "bound" not in stepper.view.artists
+
+
+# ---- annealing -----------------------------------------------------------------------------------
+def test_annealing_goes_from_soft_to_hard(X):
+    centers = np.array([[0.0, 0.0], [5.0, 0.0], [2.0, 5.0]])
+    stepper = widgets.AnnealingStepper(X, centers, dpi=30)
+    eps = stepper.epsilons
+    assert eps[0] > eps[-1]
+    stepper.goto(-1)
+    assert stepper.epsilon == eps[-1]
+    nearest = np.argmin(((X[:, None] - centers[None]) ** 2).sum(axis=2), axis=1)
+    np.testing.assert_allclose(stepper.view.points.get_facecolors()[:, :3], RGB[nearest], atol=1e-2)  # a boundary point may keep a trace of blend
+    stepper.slider.value = 0
+    face = stepper.view.points.get_facecolors()[:, :3]
+    distance_to_pure = np.abs(face - RGB[nearest]).sum(axis=1)
+    assert np.median(distance_to_pure) > 0.1  # at large ε the colours are blends
+    assert bytes(stepper.image.value).startswith(PNG_MAGIC)
+    assert "application/vnd.jupyter.widget-view+json" in stepper._repr_mimebundle_()
+
+
+# ---- the static twin -------------------------------------------------------------------------------
+def _frames(html, fmt="jpeg"):
+    return len(re.findall(rf'frames\[\d+\] = "data:image/{fmt};base64,', html))
+
+
+def test_animate_is_small_self_contained_html(X):
+    model = _quiet(emlib.GaussianMixture(3, init_params="random", random_state=0, tol=1e-5), X)
+    figures_before = plt.get_fignums()
+    html = widgets.animate(model, X)
+    markup = html.data
+    assert hasattr(html, "_repr_html_")
+    assert len(markup.encode()) < 2 * 1024 * 1024
+    assert "font-awesome" not in markup and "cdnjs" not in markup and "<link" not in markup
+    assert _frames(markup) == min(len(model.history_), 40)
+    for action in ("next_frame", "previous_frame", "first_frame", "last_frame", "play_animation"):
+        assert f".{action}()" in markup
+    assert plt.get_fignums() == figures_before  # no stray figure for the notebook to show
+
+
+def test_animate_every_half_step_when_few(X):
+    model = _quiet(emlib.KMeans(3, random_state=0), X)
+    markup = widgets.animate(model, X, fmt="png", dpi=30).data
+    assert _frames(markup, "png") == len(model.history_)
+
+
+def test_animate_max_frames(X):
+    model = _quiet(emlib.GaussianMixture(3, init_params="random", random_state=0, tol=1e-5), X)
+    assert len(model.history_) > 6
+    markup = widgets.animate(model, X, max_frames=6, dpi=30).data
+    assert _frames(markup) == 6
+
+
+def test_animate_keeps_within_budget(X, monkeypatch):
+    model = _quiet(emlib.GaussianMixture(3, init_params="random", random_state=0, tol=1e-5), X)
+    budget = 150_000
+    monkeypatch.setattr(widgets, "MAX_HTML_BYTES", budget)
+    with pytest.warns(UserWarning, match="budget"):
+        markup = widgets.animate(model, X, max_frames=30, dpi=50).data
+    assert len(markup.encode()) <= budget
+    assert 2 <= _frames(markup) < 30
+
+
+@pytest.mark.parametrize("make, data", [
+    (lambda: emlib.GaussianMixture(2, random_state=0), "1d"),
+    (lambda: emlib.BernoulliMixture(3, random_state=0), "binary"),
+])
+def test_animate_other_models(make, data):
+    data = {"1d": datasets.load_faithful()[0][:, :1], "binary": datasets.coin_flips(n_trials=80, random_state=0)[0]}[data]
+    model = make()  # unfitted: animate fits it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", emlib.ConvergenceWarning)
+        markup = widgets.animate(model, data, max_frames=5, dpi=30).data
+    assert _frames(markup) == min(5, len(model.history_))
+
+
+def test_animate_annealing(X):
+    centers = np.array([[0.0, 0.0], [5.0, 0.0], [2.0, 5.0]])
+    markup = widgets.animate_annealing(X, centers, np.geomspace(10, 0.01, 8), dpi=30).data
+    assert _frames(markup) == 8
+    assert "font-awesome" not in markup and len(markup.encode()) < 2 * 1024 * 1024
+
+
+def test_animate_rejects_unknown_format(X):
+    model = _quiet(emlib.KMeans(3, random_state=0), X)
+    with pytest.raises(ValueError, match="fmt"):
+        widgets.animate(model, X, fmt="gif")
