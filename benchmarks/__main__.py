@@ -1,22 +1,28 @@
-"""python -m benchmarks [--quick] [--repeats R] [--threads T] [--markdown PATH]"""
+"""python -m benchmarks [--quick] [--repeats R] [--threads T] [--clock cpu|wall] [--only KIND] [--markdown PATH]"""
 
 import argparse
 import datetime
 
-from .cases import format_table, machine_summary, run
+from .cases import CASES, QUICK_CASES, format_table, machine_summary, run
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes (seconds, not minutes)")
     parser.add_argument("--repeats", type=int, help="timed repeats per fit (median is reported)")
-    parser.add_argument("--threads", type=int, help="BLAS/OpenMP threads for both libraries (default: all cores)")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP threads for both libraries (default 1)")
+    parser.add_argument("--clock", choices=["cpu", "wall"], help="default: cpu with one thread, wall otherwise")
+    parser.add_argument("--only", help="run only the cases whose kind contains this (e.g. gmm-full, kmeans)")
     parser.add_argument("--markdown", metavar="PATH", help="also write the table and the machine to PATH")
     args = parser.parse_args(argv)
 
-    machine = machine_summary(args.threads)
+    machine = machine_summary(args.threads, args.clock)
     print(machine, flush=True)
-    rows = run(quick=args.quick, repeats=args.repeats, threads=args.threads, verbose=True)
+    cases = QUICK_CASES if args.quick else CASES
+    if args.only:
+        cases = [case for case in cases if args.only in case[0]]
+    rows = run(cases=cases, quick=args.quick, repeats=args.repeats, threads=args.threads, clock=args.clock,
+               verbose=True)
     table = format_table(rows)
     if args.markdown:
         with open(args.markdown, "w") as f:

@@ -57,7 +57,7 @@ def _check_beta_prior(beta_prior):
 def log_joint(X, params):
     """log p(x_n, z_n = k | θ) = log π_k + log p(x_n | μ_k), shape (N, K)."""
     log_mu, log_one_minus = np.log(params.means), np.log1p(-params.means)
-    out = (log_mu - log_one_minus) @ X.T  # (K, N): the one matrix product of the E-step
+    out = np.dot(log_mu - log_one_minus, X.T)  # (K, N): the one matrix product of the E-step
     out += (log_one_minus.sum(axis=1) + np.log(params.weights))[:, None]
     return out.T
 
@@ -80,9 +80,14 @@ def m_step(X, resp, beta_prior=None):
     resp = np.asarray(resp, dtype=float)
     if resp.ndim != 2 or resp.shape[0] != X.shape[0]:
         raise ValueError(f"resp must have shape (n_samples, n_components) = ({X.shape[0]}, K), got {resp.shape}.")
-    R = np.ascontiguousarray(resp.T)  # (K, N)
-    nk = R.sum(axis=1) + 10 * np.finfo(float).eps
-    counts = R @ X  # Σ_n r_nk x_nd, shape (K, D)
+    return _m_step(X, resp, prior)
+
+
+def _m_step(X, resp, prior):
+    """:func:`m_step` without the input checks (the model checked X once, before the first step)."""
+    R = np.ascontiguousarray(resp.T)  # (K, N): free when resp is emlib's (N, K) view
+    nk = R.sum(axis=1) + 10 * np.finfo(float).eps  # N_k
+    counts = np.dot(R, X)  # Σ_n r_nk x_nd, shape (K, D): the one matrix product of the M-step
     if prior is None:
         means = counts / nk[:, None]
     else:
@@ -165,7 +170,7 @@ class BernoulliMixture(MixtureModel):
         return log_prior(params, _check_beta_prior(self.beta_prior))
 
     def _m_step(self, X, q):
-        return m_step(X, q[0], self.beta_prior)
+        return _m_step(X, q.resp, _check_beta_prior(self.beta_prior))
 
     def _set_fitted(self, params, X, finals):
         self._params = params

@@ -1,20 +1,27 @@
 """One EM loop for every model, and the pieces that Gaussian and Bernoulli mixtures share.
 
-A model plugs four functions into the loop (scikit-learn's ``BaseMixture`` is organised the same way):
+A model plugs these functions into the loop (scikit-learn's ``BaseMixture`` is organised the same way):
 
-- ``_init_params(X, rng)``  -> θ₀
-- ``_evaluate(X, θ)``       -> whatever the E-step needs at θ (for mixtures: log p(x_n, z_n = k | θ))
-- ``_posterior(ev)``        -> q, the E-step's responsibilities (soft) or assignments (hard)
-- ``_m_step(X, q)``         -> the θ that maximises the bound for this q
-- ``_record(ev, q)``        -> the quantities stored in the history (log-likelihood, ELBO, KL or J)
+- ``_prepare(X)``             -> whatever the steps need from X alone, computed once per fit
+                                 (for example Xᵀ as a contiguous (D, N) array)
+- ``_init_params(X, rng)``    -> θ₀
+- ``_evaluate(data, θ)``      -> everything the E-step needs at θ, computed in one pass
+                                 (for mixtures: log p(x_n, z_n = k | θ), r_nk and log p(x_n | θ))
+- ``_posterior(ev)``          -> q, the E-step's responsibilities (soft) or assignments (hard)
+- ``_m_step(data, q)``        -> the θ that maximises the bound for this q
+- ``_record(ev, q)``          -> the quantities stored in the history (log-likelihood, ELBO, KL or J)
+
+One evaluation per iteration serves two half-steps: the evaluation at the new θ after an M-step
+gives that M entry's log-likelihood and ELBO, and its responsibilities are the next E-step.
 
 Memory layout: responsibility-like arrays are (N, K) to the reader, as in scikit-learn, but they are
-views of C-ordered (K, N) buffers. Sums over k then run over K contiguous rows of length N, which is
-how numpy's reductions are fastest, and ``resp.T`` is a free, contiguous (K, N) array for the
-M-step's matrix products.
+views of C-ordered (K, N) buffers. Sums and maxima over k then run over K contiguous rows of length
+N, which is how numpy's reductions are fastest, and ``resp.T`` is a free, contiguous (K, N) array
+for the M-step's matrix products and for the ELBO's dot products.
 """
 
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,9 +38,27 @@ from .history import History, Step
 
 def logsumexp(a):
     """log Σ_k exp(a[n, k]) for every row n, without overflow: factor out the row maximum."""
-    top = a.max(axis=1)
+    rows = a.T  # (K, N): contiguous rows when ``a`` is emlib's (N, K) view of a (K, N) buffer
+    top = rows.max(axis=0)
     top[~np.isfinite(top)] = 0.0  # a row of -inf stays -inf instead of turning into NaN
-    return top + np.log(np.exp(a - top[:, None]).sum(axis=1))
+    return top + np.log(np.exp(rows - top).sum(axis=0))
+
+
+def normalise(log_joint):
+    """Bayes' rule by one log-sum-exp over k: ``(resp, log_norm)`` from log p(x_n, z_n = k | θ).
+
+    r_nk = p(x_n, k) / p(x_n) is returned as an (N, K) view of a (K, N) buffer, and
+    ``log_norm[n] = log p(x_n | θ)``. The exponentials computed for the log-sum-exp are normalised
+    in place into r, so the E-step evaluates exp once per (n, k).
+    """
+    rows = log_joint.T  # (K, N)
+    top = rows.max(axis=0)  # m_n = max_k log p(x_n, k)
+    top[~np.isfinite(top)] = 0.0  # a row of -inf stays -inf instead of turning into NaN
+    resp = np.subtract(rows, top)  # log p(x_n, k) − m_n ≤ 0, so exp cannot overflow
+    np.exp(resp, out=resp)
+    total = resp.sum(axis=0)  # Σ_k p(x_n, k) / e^{m_n}, between 1 and K
+    resp /= total  # r_nk = p(x_n, k) / Σ_j p(x_n, j)
+    return resp.T, top + np.log(total)  # log p(x_n) = m_n + log Σ_k e^{log p(x_n, k) − m_n}
 
 
 def soft_posterior(log_joint):
@@ -42,16 +67,27 @@ def soft_posterior(log_joint):
     Returns ``(log_resp, log_norm)`` where ``log_norm[n] = log p(x_n | θ)``.
     """
     log_norm = logsumexp(log_joint)
-    return log_joint - log_norm[:, None], log_norm
+    return (log_joint.T - log_norm).T, log_norm  # (N, K) view of a (K, N) buffer
+
+
+def expectation(resp, values):
+    """Σ_n Σ_k r_nk v_nk, the expectation of v under q, as one dot product.
+
+    Terms with r_nk = 0 count as 0 even where v_nk = −inf (0 · log 0 = 0 in the entropy).
+    """
+    # resp.T and values.T are the contiguous (K, N) buffers: vdot is then one BLAS dot, no copy
+    total = np.vdot(resp.T, values.T)
+    if not np.isfinite(total):  # only when some r_nk = 0 met v_nk = −inf: drop those terms
+        total = np.sum(resp * np.where(resp > 0, values, 0.0))
+    return float(total)
 
 
 def elbo(log_joint, resp, log_resp):
-    """L(q, θ) = Σ_n Σ_k q_nk (log p(x_n, z_n = k | θ) − log q_nk).
+    """L(q, θ) = Σ_n Σ_k q_nk (log p(x_n, z_n = k | θ) − log q_nk) = E_q[log p(X, Z | θ)] + H(q).
 
-    Terms with q_nk = 0 contribute nothing (0 · log 0 = 0), hence the ``where``.
+    Terms with q_nk = 0 contribute nothing (0 · log 0 = 0).
     """
-    terms = np.where(resp > 0, log_joint - log_resp, 0.0)
-    return float(np.sum(resp * terms))
+    return expectation(resp, log_joint) - expectation(resp, log_resp)
 
 
 def run_em(model, X, params, max_iter, tol):
@@ -60,14 +96,15 @@ def run_em(model, X, params, max_iter, tol):
     Returns ``(params, history, converged)``; ``params`` are those of the last M-step.
     """
     history = History(model._posterior_from_params)
-    ev = model._evaluate(X, params)
+    data = model._prepare(X)  # what depends on X alone (e.g. Xᵀ), once per fit rather than per step
+    ev = model._evaluate(data, params)
     history._append(Step("init", 0, params, **model._record(ev, None)))
     q_prev, converged = None, False
     for iteration in range(1, max_iter + 1):
         q = model._posterior(ev)  # E-step: θ fixed, q changes
         history._append(Step("E", iteration, params, **model._record(ev, q)))
-        params = model._m_step(X, q)  # M-step: q fixed, θ changes
-        ev = model._evaluate(X, params)
+        params = model._m_step(data, q)  # M-step: q fixed, θ changes
+        ev = model._evaluate(data, params)  # at the new θ: this M entry's values and the next E-step
         history._append(Step("M", iteration, params, **model._record(ev, q)))
         if model.verbose:
             model._print_iteration(history, X.shape[0])
@@ -83,6 +120,10 @@ class EMModel:
 
     # Subclasses set these for the error messages and the restarts.
     _n_components_name = "n_components"
+
+    def _prepare(self, X):
+        """What the steps need from X alone; models override this to lay X out for their products."""
+        return X
 
     def _n_clusters(self):
         return getattr(self, self._n_components_name)
@@ -131,29 +172,50 @@ class EMModel:
         return self.fit(X).predict(X)
 
 
+class Evaluation(NamedTuple):
+    """A mixture's E-step quantities at one θ, computed together in one pass over the data."""
+
+    log_joint: np.ndarray  # log p(x_n, z_n = k | θ), (N, K) view of a (K, N) buffer
+    resp: np.ndarray  # r_nk = p(z_n = k | x_n, θ), same layout
+    log_norm: np.ndarray  # log p(x_n | θ), shape (N,)
+    log_prior: float  # log p(θ) for MAP-EM, 0 for maximum likelihood
+
+
+class Posterior(NamedTuple):
+    """q after an E-step: the responsibilities and their entropy H(q) = −Σ_nk r_nk log r_nk."""
+
+    resp: np.ndarray
+    entropy: float
+
+
 class MixtureModel(EMModel):
     """Soft EM for a mixture p(x) = Σ_k π_k p(x | θ_k): the Gaussian and Bernoulli mixtures.
 
-    Subclasses provide ``_log_joint(X, params)`` (N, K), ``_m_step``, ``_init_params``,
-    ``_n_parameters`` and ``_sample_components``.
+    Subclasses provide ``_prepare(X)``, ``_log_joint(data, params)`` (N, K), ``_m_step``,
+    ``_init_params``, ``_n_parameters`` and ``_sample_components``.
     """
 
-    def _evaluate(self, X, params):
-        return self._log_joint(X, params), self._log_prior(params)
+    def _evaluate(self, data, params):
+        log_joint = self._log_joint(data, params)
+        resp, log_norm = normalise(log_joint)
+        return Evaluation(log_joint, resp, log_norm, self._log_prior(params))
 
     def _posterior(self, ev):
-        log_resp, _ = soft_posterior(ev[0])
-        return np.exp(log_resp), log_resp
+        # q = p(Z | X, θ): already computed by the evaluation; its entropy is kept for the ELBO of
+        # this E entry and of the M entry that follows (q does not change in the M-step).
+        log_resp = (ev.log_joint.T - ev.log_norm).T  # log r_nk = log p(x_n, k) − log p(x_n)
+        return Posterior(ev.resp, -expectation(ev.resp, log_resp))
 
     def _posterior_from_params(self, X, params):
-        return self._posterior((self._log_joint(X, params), 0.0))[0]
+        return normalise(self._log_joint(self._prepare(X), params))[0]
 
     def _record(self, ev, q):
-        log_joint, log_prior = ev  # with a prior (MAP EM) both sides of the identity include it
-        log_likelihood = float(np.sum(logsumexp(log_joint))) + log_prior
+        # with a prior (MAP EM) both sides of the identity include it
+        log_likelihood = float(ev.log_norm.sum()) + ev.log_prior  # log p(X | θ) = Σ_n log p(x_n | θ)
         if q is None:
             return {"log_likelihood": log_likelihood}
-        bound = elbo(log_joint, *q) + log_prior
+        # L(q, θ) = E_q[log p(X, Z | θ)] + H(q): one dot product, the entropy comes from the E-step
+        bound = expectation(q.resp, ev.log_joint) + q.entropy + ev.log_prior
         return {"log_likelihood": log_likelihood, "elbo": bound, "kl": log_likelihood - bound}
 
     def _log_prior(self, params):
@@ -186,12 +248,12 @@ class MixtureModel(EMModel):
     def predict(self, X):
         """The most responsible component of every sample."""
         X = self._check_X(X)
-        return self._log_joint(X, self._params).argmax(axis=1)
+        return self._log_joint(self._prepare(X), self._params).argmax(axis=1)
 
     def score_samples(self, X):
         """log p(x_n | θ) for every sample, shape (N,)."""
         X = self._check_X(X)
-        return logsumexp(self._log_joint(X, self._params))
+        return logsumexp(self._log_joint(self._prepare(X), self._params))
 
     def score(self, X, y=None):
         """The mean log-likelihood per sample (scikit-learn's ``score``)."""

@@ -112,36 +112,70 @@ def _log_det_precision_cholesky(params):
     return D * np.log(P)
 
 
-def _mahalanobis(X, params):
-    """(x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k) for all n, k, as a C-ordered (K, N) array."""
+class GaussianData(NamedTuple):
+    """What the E- and M-steps need from X alone, laid out for matrix products; built once per fit.
+
+    ``X`` (N, D) as given; ``XT1`` the (D + 1, N) array whose columns are [x_n; 1] (full and tied
+    covariances), or ``features`` the (2D + 1, N) array whose columns are [x_n²; x_n; 1] (diag and
+    spherical). Each row is contiguous, so sums over d run over whole rows.
+    """
+
+    X: np.ndarray
+    XT1: np.ndarray = None
+    features: np.ndarray = None
+
+
+def prepare(X, covariance_type="full"):
+    """:class:`GaussianData` for X: the transposes the steps use, computed once."""
+    N, D = X.shape
+    if covariance_type in ("full", "tied"):
+        XT1 = np.empty((D + 1, N))
+        XT1[:D] = X.T
+        XT1[D] = 1.0  # the row of ones carries the −P_kᵀ μ_k shift inside the matrix product
+        return GaussianData(X, XT1=XT1)
+    features = np.empty((2 * D + 1, N))
+    np.square(X.T, out=features[:D])
+    features[D:2 * D] = X.T
+    features[2 * D] = 1.0
+    return GaussianData(X, features=features)
+
+
+def _log_gaussian(data, params, log_weights):
+    """log π_k + log N(x_n | μ_k, Σ_k) for every sample and component: an (N, K) view of (K, N).
+
+    log N(x | μ_k, Σ_k) = −D/2 log 2π + Σ_d log (P_k)_dd − ½ |P_kᵀ (x − μ_k)|².
+    """
     means, P, kind = params.means, params.precisions_cholesky, params.covariance_type
+    K, D = means.shape
+    # the part that does not depend on x: log π_k − D/2 log 2π + log|Σ_k|^{-1/2}
+    const = log_weights - 0.5 * D * _LOG_2PI + _log_det_precision_cholesky(params)
     if kind in ("diag", "spherical"):
-        # Expand the square so that one matrix product serves all components:
-        # Σ_d p_kd² (x_d − μ_kd)² = Σ_d p_kd² x_d² − 2 Σ_d p_kd² μ_kd x_d + Σ_d p_kd² μ_kd²
-        prec = P**2 if kind == "diag" else np.repeat((P**2)[:, None], X.shape[1], axis=1)
-        out = prec @ (X * X).T
-        out -= 2 * (means * prec) @ X.T
-        out += ((means**2) * prec).sum(axis=1)[:, None]
-        return out
-    XT = np.ascontiguousarray(X.T)  # (D, N): the sum over d below then runs over contiguous rows
-    out = np.empty((len(means), X.shape[0]))
+        # Expand the square, so that one matrix product with the rows [x²; x; 1] gives everything:
+        # −½ Σ_d p_kd² (x_d − μ_kd)² = Σ_d (−½ p_kd²) x_d² + Σ_d (p_kd² μ_kd) x_d − ½ Σ_d p_kd² μ_kd²
+        prec = P**2 if kind == "diag" else np.repeat((P**2)[:, None], D, axis=1)
+        coef = np.hstack([-0.5 * prec, prec * means, (const - 0.5 * (prec * means**2).sum(axis=1))[:, None]])
+        return np.dot(coef, data.features).T  # (K, 2D+1) @ (2D+1, N): the (K, N) buffer at once
+    out = np.empty((K, data.XT1.shape[1]))
+    y = np.empty((D, data.XT1.shape[1]))  # one (D, N) work array, reused for every component
     for k, Pk in enumerate(_full_stack(params)):
-        y = Pk.T @ XT - (Pk.T @ means[k])[:, None]  # y = P_kᵀ (x − μ_k), shape (D, N)
-        out[k] = np.einsum("dn,dn->n", y, y)  # |y|², no (N, D) temporary per component
-    return out
+        shift = np.hstack([Pk.T, -(Pk.T @ means[k])[:, None]])  # [P_kᵀ, −P_kᵀ μ_k]: [x; 1] ↦ P_kᵀ (x − μ_k)
+        np.dot(shift, data.XT1, out=y)  # y_n = P_kᵀ (x_n − μ_k), shape (D, N)
+        np.einsum("dn,dn->n", y, y, out=out[k])  # |y_n|² = (x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k)
+        out[k] *= -0.5
+        out[k] += const[k]
+    return out.T
 
 
 def estimate_log_prob(X, params):
     """log N(x_n | μ_k, Σ_k) for every sample and component, shape (N, K)."""
-    D = X.shape[1]
-    log_prob = -0.5 * (D * _LOG_2PI + _mahalanobis(X, params))
-    log_prob += _log_det_precision_cholesky(params)[:, None]
-    return log_prob.T  # (N, K) view of the (K, N) buffer
+    X = np.asarray(X, dtype=float)
+    return _log_gaussian(prepare(X, params.covariance_type), params, np.zeros(len(params.means)))
 
 
 def log_joint(X, params):
     """log p(x_n, z_n = k | θ) = log π_k + log N(x_n | μ_k, Σ_k), shape (N, K)."""
-    return estimate_log_prob(X, params) + np.log(params.weights)
+    X = np.asarray(X, dtype=float)
+    return _log_gaussian(prepare(X, params.covariance_type), params, np.log(params.weights))
 
 
 def e_step(X, params):
@@ -167,24 +201,34 @@ def m_step(X, resp, covariance_type="full", reg_covar=1e-6):
     resp = np.asarray(resp, dtype=float)
     if resp.ndim != 2 or resp.shape[0] != X.shape[0]:
         raise ValueError(f"resp must have shape (n_samples, n_components) = ({X.shape[0]}, K), got {resp.shape}.")
-    R = np.ascontiguousarray(resp.T)  # (K, N)
+    return _m_step(prepare(X, covariance_type), resp, covariance_type, reg_covar)
+
+
+def _m_step(data, resp, covariance_type, reg_covar):
+    """:func:`m_step` on prepared data, without the input checks (the model checked X once)."""
+    X = data.X
+    R = np.ascontiguousarray(resp.T)  # (K, N): free when resp is emlib's (N, K) view
     nk = R.sum(axis=1) + 10 * np.finfo(float).eps  # N_k, kept > 0 as scikit-learn does
     means = (R @ X) / nk[:, None]  # μ_k = Σ_n r_nk x_n / N_k
     K, D = means.shape
     if covariance_type == "full":
-        XT = np.ascontiguousarray(X.T)
+        XT = data.XT1[:D]  # (D, N)
+        sqrt_resp = np.sqrt(R)
+        diff = np.empty_like(XT)  # one (D, N) work array, reused for every component
         covariances = np.empty((K, D, D))
         for k in range(K):
-            diff = XT - means[k][:, None]  # around the NEW mean μ_k, shape (D, N)
-            covariances[k] = (diff * R[k]) @ diff.T / nk[k]
+            np.subtract(XT, means[k][:, None], out=diff)  # x_n − μ_k, around the NEW mean
+            diff *= sqrt_resp[k]  # √r_nk (x_n − μ_k), so that one product A Aᵀ (BLAS syrk) gives
+            np.dot(diff, diff.T, out=covariances[k])  # Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ
+            covariances[k] /= nk[k]
             covariances[k].flat[:: D + 1] += reg_covar
     elif covariance_type == "tied":
         # one Σ for all: Σ_n x_n x_nᵀ / N − Σ_k N_k μ_k μ_kᵀ / N (the pooled scatter)
         covariances = (X.T @ X - (nk * means.T) @ means) / nk.sum()
         covariances.flat[:: D + 1] += reg_covar
     else:
-        # per-feature variances: E_r[x²] − μ²
-        variances = (R @ (X * X)) / nk[:, None] - means**2 + reg_covar
+        # per-feature variances: E_r[x²] − μ², with the rows x² of the prepared features
+        variances = (R @ data.features[:D].T) / nk[:, None] - means**2 + reg_covar
         covariances = variances if covariance_type == "diag" else variances.mean(axis=1)
     weights = nk / nk.sum()
     return GaussianParams(weights, means, covariances, precision_cholesky(covariances, covariance_type), covariance_type)
@@ -304,11 +348,14 @@ class GaussianMixture(MixtureModel):
             chol, covariances = _precision_init_cholesky(precisions, self.covariance_type)
         return GaussianParams(weights, means, covariances, chol, self.covariance_type)
 
-    def _log_joint(self, X, params):
-        return log_joint(X, params)
+    def _prepare(self, X):
+        return prepare(X, self.covariance_type)
 
-    def _m_step(self, X, q):
-        return m_step(X, q[0], self.covariance_type, self.reg_covar)
+    def _log_joint(self, data, params):
+        return _log_gaussian(data, params, np.log(params.weights))
+
+    def _m_step(self, data, q):
+        return _m_step(data, q.resp, self.covariance_type, self.reg_covar)
 
     def _set_fitted(self, params, X, finals):
         self._params = params
