@@ -16,6 +16,13 @@ and Font Awesome 4 from ``node_modules/`` (pinned by package-lock.json) into
 Without ``_offline/vendor/`` the book builds with the CDN defaults (one log line says
 so); the browser tests in ``tests/browser`` require the offline build.
 
+On pages that embed ipywidgets snapshots, two helpers run before the widgets render:
+
+* ``window.__jupyter_widgets_assets_path__`` tells the embed manager where its font files
+  are (it would look in ``<page folder>/@jupyter-widgets/html-manager/dist/``);
+* a shim gives MathJax 3 the ``MathJax.Hub.Queue`` of MathJax 2 that ipywidgets 8 still
+  calls to typeset widget labels (an uncaught TypeError "reading 'Queue'" otherwise).
+
 The page fixes, each found by those tests:
 
 * Sphinx 7.4 writes an inline script twice when an extension adds it after the builder
@@ -86,6 +93,27 @@ PAGE_FIXES = (
 )
 
 
+WIDGETS_MATHJAX_SHIM = "book-widgets-mathjax2-shim.js"  # written into _build/html/_static/
+WIDGETS_MATHJAX_SHIM_JS = """\
+/* Written by scripts/book_site.py. ipywidgets 8 typesets widget labels with MathJax 2's
+   API, MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]); the book runs MathJax 3.
+   Loaded with defer right after MathJax, before the widgets render. */
+(function () {
+  var mj = window.MathJax;
+  if (!mj || mj.Hub || !mj.startup) return;
+  mj.Hub = {
+    Queue: function (job) {
+      var element = Array.isArray(job) ? job[2] : null;
+      if (!element) return;
+      mj.startup.promise
+        .then(function () { return mj.typesetPromise([element]); })
+        .catch(function (err) { console.warn("MathJax could not typeset a widget label:", err); });
+    }
+  };
+})();
+"""
+
+
 def _from_static(path: str) -> str:
     """Sphinx resolves a relative script path against _static/; step back out of it."""
     return f"../{path}"
@@ -120,10 +148,46 @@ def configure(app: Sphinx, config) -> None:
     }
 
 
-def dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+def write_static_files(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / WIDGETS_MATHJAX_SHIM).write_text(WIDGETS_MATHJAX_SHIM_JS, encoding="utf-8")
+
+
+def _point_requirejs_at_local_embed(app: Sphinx, context, scripts: list) -> None:
+    """The embed manager finds its font files next to its AMD module's URL, which RequireJS
+    would guess as <page folder>/@jupyter-widgets/html-manager/dist/: map that module path
+    to vendor/html-manager/, between require.js and embed-amd.js (same priority, so the
+    stable sort by priority keeps this order)."""
+    folder = context["pathto"](WIDGETS_EMBED, 1).rsplit("/", 1)[0] + "/"
+    body = (
+        "require.config({paths: {'@jupyter-widgets/html-manager/dist': "
+        f"new URL({folder!r}, document.baseURI).href.replace(/\\/$/, '')}}}});"
+    )
+    app.add_js_file(None, body=body, priority=500)
+    config_js = next(js for js in scripts if getattr(js, "attributes", {}).get("body") == body)
+    scripts.remove(config_js)
+    embed_at = next(
+        i for i, js in enumerate(scripts) if (getattr(js, "filename", "") or "").endswith("/embed-amd.js")
+    )
+    scripts.insert(embed_at, config_js)
+
+
+def page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Runs after myst-nb (priority 900) has added the widget scripts of the page."""
     scripts = context.get("script_files")
     if not isinstance(scripts, list):
         return
+    has_widgets = any(
+        (getattr(js, "filename", "") or "").endswith(("/embed-amd.js", "/embed.js")) for js in scripts
+    )
+    if has_widgets:
+        # MathJax's own script has priority 500; deferred scripts run in document order.
+        app.add_js_file(WIDGETS_MATHJAX_SHIM, priority=510, defer="defer")
+        if app.config.book_offline:
+            _point_requirejs_at_local_embed(app, context, scripts)
     seen, unique = set(), []
     for js in scripts:
         attrs = getattr(js, "attributes", {})
@@ -166,6 +230,7 @@ def setup(app: Sphinx):
     app.add_config_value("book_offline", False, "html")
     app.connect("config-inited", configure, priority=900)
     app.connect("html-page-context", localise_body)
-    app.connect("html-page-context", dedupe_scripts, priority=900)
+    app.connect("builder-inited", write_static_files)
+    app.connect("html-page-context", page_scripts, priority=900)
     app.connect("build-finished", finish_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

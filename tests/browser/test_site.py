@@ -264,7 +264,11 @@ def test_images_load_and_have_alt_text(loaded):
 
 
 def test_animations_step(loaded):
-    """Every matplotlib jshtml animation: "next frame" changes the frame, "last frame" reaches the end."""
+    """Every matplotlib jshtml animation: "next frame" changes the frame, "last frame" reaches the end.
+
+    The buttons are matplotlib's (matplotlib/_animation_data.py): titled "First frame",
+    "Next frame", "Last frame", calling anim<id>.first_frame() and so on.
+    """
     page = loaded.page
     animations = page.locator("div.animation")
     for i in range(animations.count()):
@@ -279,13 +283,13 @@ def test_animations_step(loaded):
         )
         last = int(slider.get_attribute("max"))
         assert last >= 1, f"{label} has a single frame: nothing to step through"
-        anim.locator("button[onclick*='first_frame']").click()
+        anim.locator("button[title='First frame']").click()
         first_src = img.get_attribute("src")
         assert slider.input_value() == "0", f"{label}: 'first frame' did not go to frame 0"
-        anim.locator("button[onclick*='next_frame']").click()
+        anim.locator("button[title='Next frame']").click()
         assert slider.input_value() == "1", f"{label}: 'next frame' did not move the slider to 1"
         assert img.get_attribute("src") != first_src, f"{label}: 'next frame' did not change the image"
-        anim.locator("button[onclick*='last_frame']").click()
+        anim.locator("button[title='Last frame']").click()
         assert slider.input_value() == str(last), (
             f"{label}: 'last frame' left the slider at {slider.input_value()}, not {last}"
         )
