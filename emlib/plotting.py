@@ -592,6 +592,28 @@ class StepFigure:
             self.artists["bound"] = plot_bound(step, ax=axes[2], bottom=self._bottom)
             axes[2].set_ylim(self._bottom, top)
 
+    def dynamic_artists(self):
+        """The artists that :meth:`draw` changes, in drawing order (for blitting: a renderer can keep
+        everything else as a cached background and redraw only these)."""
+        a, out = self.artists, []
+        if self.kind == "gmm2d":
+            out += [a["data"], *(e for row in a["gaussians"].ellipses for e in row), a["gaussians"].means]
+        elif self.kind == "gmm1d":
+            out += [*a["mixture"].components, a["mixture"].mixture, a["data"]]
+        elif self.kind == "bernoulli":
+            for image in a["prototypes"]:  # the image covers its frame: redraw the coloured spines too
+                out += [image, *image.axes.spines.values(), image.axes.title]
+        else:
+            km = a["kmeans"]
+            if km.voronoi is not None:
+                out += [km.voronoi, *self.axes[0].spines.values()]
+            out += [km.points, km.centers]
+        out.append(a["curve"].marker)
+        if "bound" in a:
+            out += list(a["bound"])
+        out.append(self.status)
+        return out
+
     @staticmethod
     def _labels(resp):
         return None if resp is None else resp.argmax(axis=1)

@@ -295,3 +295,28 @@ def test_animate_rejects_unknown_format(X):
     model = _quiet(emlib.KMeans(3, random_state=0), X)
     with pytest.raises(ValueError, match="fmt"):
         widgets.animate(model, X, fmt="gif")
+
+
+@pytest.mark.parametrize("make, data", [
+    (lambda: emlib.GaussianMixture(3, init_params="random", random_state=0), "2d"),
+    (lambda: emlib.GaussianMixture(2, random_state=0), "1d"),
+    (lambda: emlib.BernoulliMixture(4, random_state=0), "digits"),
+    (lambda: emlib.KMeans(3, random_state=0), "2d"),
+])
+def test_blitted_frames_equal_a_full_redraw(make, data, X):
+    """The stepper redraws only what changes; its image must be the one a full draw gives."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    data = {"2d": X, "1d": datasets.load_faithful()[0][:, :1],
+            "digits": datasets.load_digits_binary()[0][:200]}[data]
+    stepper = widgets.EMStepper(_quiet(make(), data), data, dpi=50)
+    for t in (0, 1, 2, -1, 3):
+        stepper.goto(t)
+        blit = np.asarray(Image.open(BytesIO(bytes(stepper.image.value))).convert("RGB"), dtype=int)
+        buffer = BytesIO()
+        stepper.fig.savefig(buffer, format="png", dpi=50)
+        full = np.asarray(Image.open(BytesIO(buffer.getvalue())).convert("RGB"), dtype=int)
+        assert blit.shape == full.shape
+        assert np.abs(blit - full).max() <= 8, f"half-step {t}: the blitted frame differs from a full draw"
