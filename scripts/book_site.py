@@ -16,7 +16,12 @@ and Font Awesome 4 from ``node_modules/`` (pinned by package-lock.json) into
 Without ``_offline/vendor/`` the book builds with the CDN defaults (one log line says
 so); the browser tests in ``tests/browser`` require the offline build.
 
-On pages that embed ipywidgets snapshots, two helpers run before the widgets render:
+A page whose widget cells are all removed from the page (tag ``remove-cell``: the live
+widgets are for JupyterLab, the website shows their static twins) still carries the widget
+state that the build's execution recorded, and myst-nb would load the 3.6 MB embed manager
+to render nothing; on such pages the widget scripts and state are dropped.
+
+On pages that do show ipywidgets snapshots, two helpers run before the widgets render:
 
 * ``window.__jupyter_widgets_assets_path__`` tells the embed manager where its font files
   are (it would look in ``<page folder>/@jupyter-widgets/html-manager/dist/``);
@@ -156,6 +161,20 @@ def write_static_files(app: Sphinx) -> None:
     (static / WIDGETS_MATHJAX_SHIM).write_text(WIDGETS_MATHJAX_SHIM_JS, encoding="utf-8")
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _is_widget_script(js) -> bool:
+    """myst-nb's nb_ipywidgets_js scripts (RequireJS, the embed manager) and the widget state."""
+    filename = getattr(js, "filename", "") or ""
+    attrs = getattr(js, "attributes", {})
+    return (
+        attrs.get("type") == WIDGET_STATE
+        or filename.endswith(("/embed-amd.js", "/embed.js", "/require.js", "/require.min.js"))
+    )
+
+
 def _point_requirejs_at_local_embed(app: Sphinx, context, scripts: list) -> None:
     """The embed manager finds its font files next to its AMD module's URL, which RequireJS
     would guess as <page folder>/@jupyter-widgets/html-manager/dist/: map that module path
@@ -183,6 +202,9 @@ def page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     has_widgets = any(
         (getattr(js, "filename", "") or "").endswith(("/embed-amd.js", "/embed.js")) for js in scripts
     )
+    if has_widgets and WIDGET_VIEW not in context.get("body", ""):
+        scripts[:] = [js for js in scripts if not _is_widget_script(js)]
+        has_widgets = False
     if has_widgets:
         # MathJax's own script has priority 500; deferred scripts run in document order.
         app.add_js_file(WIDGETS_MATHJAX_SHIM, priority=510, defer="defer")
