@@ -334,7 +334,7 @@ def plot_bound(step, ax=None, *, bottom=None):
     _update_bound(artists, step, bottom)
     ax.set_xlim(-0.8, 0.8)
     ax.set_xticks([])
-    ax.legend(loc="upper center", fontsize=7, frameon=False, bbox_to_anchor=(0.5, 1.22))
+    ax.legend(loc="upper center", fontsize=7, frameon=False, bbox_to_anchor=(0.5, 0.0), borderaxespad=0.2)
     return artists
 
 
@@ -515,7 +515,7 @@ class StepFigure:
             self.fig.clear()
             ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
             grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.06, right=0.98,
-                                         bottom=0.15, top=0.82, wspace=0.4)
+                                         bottom=0.2, top=0.88, wspace=0.45)
             self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
         else:
             self.axes = list(np.ravel(fig_or_axes))
@@ -528,7 +528,7 @@ class StepFigure:
             # the first panel becomes a row of K small image axes
             spec = self.axes[0].get_subplotspec()
             self.axes[0].remove()
-            sub = spec.subgridspec(1, K, wspace=0.08)
+            sub = spec.subgridspec(1, K + 1, wspace=0.08, width_ratios=[1] * K + [0.3])  # last: room for labels
             self.prototype_axes = [self.fig.add_subplot(sub[0, k]) for k in range(K)]
             self.axes[0] = self.prototype_axes[0]
         self.status = self.fig.text(0.01, 0.985, "", ha="left", va="top", fontsize=9)

@@ -17,6 +17,7 @@ HTML animation with play / step / slider buttons. Neither cell fits anything if 
 import inspect
 import io
 import re
+from html import escape
 import tempfile
 import warnings
 from pathlib import Path
@@ -31,7 +32,7 @@ from ._validation import ConvergenceWarning
 
 __all__ = ["AnnealingStepper", "EMStepper", "animate", "animate_annealing"]
 
-FIGSIZE = (10, 3.4)
+FIGSIZE = (9, 3.2)
 MAX_HTML_BYTES = 2 * 1024 * 1024  # the website's budget per animation
 
 
@@ -127,7 +128,7 @@ class EMStepper:
     A notebook cell that ends with an EMStepper displays it.
     """
 
-    def __init__(self, model, X, *, figsize=FIGSIZE, dpi=80, interval=700, start=0):
+    def __init__(self, model, X, *, figsize=FIGSIZE, dpi=90, interval=700, start=0):
         import ipywidgets as w
 
         self.X = _as_2d(X)
@@ -365,7 +366,7 @@ class AnnealingStepper:
     k-means. ``goto(i)`` shows ``epsilons[i]`` (by default 25 values, large to small).
     """
 
-    def __init__(self, X, centers, epsilons=None, *, figsize=FIGSIZE, dpi=80, interval=400):
+    def __init__(self, X, centers, epsilons=None, *, figsize=FIGSIZE, dpi=90, interval=400):
         import ipywidgets as w
 
         self.X = _as_2d(X)
@@ -406,6 +407,16 @@ class AnnealingStepper:
 
 
 # ---- the static twin ---------------------------------------------------------------------------
+_PANELS = {
+    "gmm2d": "the data coloured by responsibilities with 1, 2 and 3 sigma covariance ellipses, the "
+             "log-likelihood curve with the current half-step marked, and a bar of log p(X) = ELBO + KL",
+    "gmm1d": "a histogram with the weighted component densities, the log-likelihood curve with the current "
+             "half-step marked, and a bar of log p(X) = ELBO + KL",
+    "bernoulli": "the prototype image and weight of every component, the log-likelihood curve with the current "
+                 "half-step marked, and a bar of log p(X) = ELBO + KL",
+    "kmeans": "points coloured by cluster with centroids and Voronoi regions, and the distortion curve with "
+              "the current half-step marked",
+}
 _CDN_LINK = re.compile(r"<link[^>]*(font-awesome|cdnjs|bootstrapcdn)[^>]*>\s*", re.IGNORECASE)
 
 
@@ -418,7 +429,7 @@ def _frames(n_steps, max_frames):
     return list(range(max_frames - 1)) + [n_steps - 1]
 
 
-def _jshtml(fig, draw, n_frames, *, fmt, dpi, interval, quality):
+def _jshtml(fig, draw, n_frames, *, fmt, dpi, interval, quality, alt):
     """matplotlib's JavaScript animation (HTMLWriter) of draw(0..n_frames−1), without the CDN link.
 
     Returns ``(html, n_frames_kept)``.
@@ -437,7 +448,10 @@ def _jshtml(fig, draw, n_frames, *, fmt, dpi, interval, quality):
         animation.save(str(path), writer=writer, dpi=dpi, savefig_kwargs=savefig_kwargs)
         html = path.read_text()
     # The theme already serves Font Awesome (the buttons' icons); a CDN link would break offline use.
-    return _CDN_LINK.sub("", html)
+    html = _CDN_LINK.sub("", html)
+    # Accessibility: matplotlib's frame image has no alt text and its slider no label.
+    html = html.replace('<img id="_anim_img', f'<img alt="{escape(alt, quote=True)}" id="_anim_img', 1)
+    return html.replace('<input id="_anim_slider', '<input aria-label="Frame" id="_anim_slider', 1)
 
 
 def _within_budget(render, n_frames, **options):
@@ -460,7 +474,8 @@ def _within_budget(render, n_frames, **options):
     return HTML(html)
 
 
-def animate(model, X, *, max_frames=40, fmt="jpeg", dpi=72, figsize=FIGSIZE, interval=700, quality=75):
+def animate(model, X, *, max_frames=30, fmt="jpeg", dpi=80, figsize=FIGSIZE, interval=700, quality=70,
+            alt=None):
     """The static twin of :class:`EMStepper`: a self-contained HTML animation of the half-steps.
 
     Each frame is drawn by :class:`emlib.plotting.StepFigure`, the same panels as the live stepper,
@@ -468,7 +483,8 @@ def animate(model, X, *, max_frames=40, fmt="jpeg", dpi=72, figsize=FIGSIZE, int
     needs no kernel. With more than ``max_frames`` half-steps, the first ``max_frames − 1`` and the
     last are shown (the frame's title names its true half-step); an animation over 2 MB is redone
     with fewer frames (with a warning). An unfitted model is fitted.
-    Returns an ``IPython.display.HTML``; its ``.data`` is the markup.
+    ``alt`` is the frame image's alt text (a default describes the panels). Returns an
+    ``IPython.display.HTML``; its ``.data`` is the markup.
     """
     X = _as_2d(X)
     if not _is_fitted(model):
@@ -481,12 +497,14 @@ def animate(model, X, *, max_frames=40, fmt="jpeg", dpi=72, figsize=FIGSIZE, int
         view.draw(steps[0])
         return _jshtml(fig, lambda i: view.draw(steps[i]), len(steps), **options)
 
+    if alt is None:
+        alt = f"EM on {type(model).__name__}, one frame per half-step: {_PANELS[view.kind]}."
     n_frames = len(model.history_) if max_frames is None else min(max_frames, len(model.history_))
-    return _within_budget(render, n_frames, fmt=fmt, dpi=dpi, interval=interval, quality=quality)
+    return _within_budget(render, n_frames, fmt=fmt, dpi=dpi, interval=interval, quality=quality, alt=alt)
 
 
-def animate_annealing(X, centers, epsilons=None, *, fmt="jpeg", dpi=72, figsize=FIGSIZE, interval=400,
-                      quality=75):
+def animate_annealing(X, centers, epsilons=None, *, fmt="jpeg", dpi=80, figsize=FIGSIZE, interval=400,
+                      quality=70, alt=None):
     """The static twin of :class:`AnnealingStepper`: the ε sweep as a self-contained HTML animation."""
     X = _as_2d(X)
     epsilons = _default_epsilons(X, centers) if epsilons is None else np.asarray(epsilons, float)
@@ -498,4 +516,7 @@ def animate_annealing(X, centers, epsilons=None, *, fmt="jpeg", dpi=72, figsize=
         view.draw(chosen[0])
         return _jshtml(fig, lambda i: view.draw(chosen[i]), len(chosen), **options)
 
-    return _within_budget(render, len(epsilons), fmt=fmt, dpi=dpi, interval=interval, quality=quality)
+    if alt is None:
+        alt = ("Soft k-means responsibilities as the shared variance ε decreases: points change from blended "
+               "colours to their nearest centre's colour; beside them, the mean largest responsibility rises to 1.")
+    return _within_budget(render, len(epsilons), fmt=fmt, dpi=dpi, interval=interval, quality=quality, alt=alt)

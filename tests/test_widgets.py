@@ -242,7 +242,10 @@ def test_animate_is_small_self_contained_html(X):
     assert hasattr(html, "_repr_html_")
     assert len(markup.encode()) < 2 * 1024 * 1024
     assert "font-awesome" not in markup and "cdnjs" not in markup and "<link" not in markup
-    assert _frames(markup) == min(len(model.history_), 40)
+    assert _frames(markup) == min(len(model.history_), 30)  # the default max_frames
+    # accessibility: the frame image has alt text, the slider a label
+    assert re.search(r'<img alt="EM on GaussianMixture[^"]+" id="_anim_img', markup)
+    assert re.search(r'<input aria-label="Frame" id="_anim_slider', markup)
     for action in ("next_frame", "previous_frame", "first_frame", "last_frame", "play_animation"):
         assert f".{action}()" in markup
     assert plt.get_fignums() == figures_before  # no stray figure for the notebook to show
@@ -286,8 +289,9 @@ def test_animate_other_models(make, data):
 
 def test_animate_annealing(X):
     centers = np.array([[0.0, 0.0], [5.0, 0.0], [2.0, 5.0]])
-    markup = widgets.animate_annealing(X, centers, np.geomspace(10, 0.01, 8), dpi=30).data
+    markup = widgets.animate_annealing(X, centers, np.geomspace(10, 0.01, 8), dpi=30, alt="soft to hard").data
     assert _frames(markup) == 8
+    assert '<img alt="soft to hard" id="_anim_img' in markup
     assert "font-awesome" not in markup and len(markup.encode()) < 2 * 1024 * 1024
 
 
