@@ -326,7 +326,7 @@ class _Annealing:
     def __init__(self, fig, X, centers, epsilons):
         from .kmeans import soft_responsibilities
 
-        self.X, self.centers = X, np.asarray(centers, dtype=float)
+        self.fig, self.X, self.centers = fig, X, np.asarray(centers, dtype=float)
         self.epsilons = np.asarray(epsilons, dtype=float)
         self._resp = soft_responsibilities
         certainty = [soft_responsibilities(X, self.centers, e).max(axis=1).mean() for e in self.epsilons]
@@ -334,7 +334,7 @@ class _Annealing:
                                 wspace=0.3)
         ax_data, ax_curve = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
         self.points = plotting.plot_data(X, soft_responsibilities(X, self.centers, self.epsilons[0]), ax=ax_data)
-        ax_data.scatter(self.centers[:, 0], self.centers[:, 1], marker="X", s=110,
+        self.centre_marks = ax_data.scatter(self.centers[:, 0], self.centers[:, 1], marker="X", s=110,
                         c=plotting.component_colors(len(self.centers)), edgecolors="black", zorder=4)
         ax_curve.plot(self.epsilons, certainty, color="0.35", marker=".")
         ax_curve.set_xscale("log")
@@ -347,6 +347,9 @@ class _Annealing:
         self.certainty = np.array(certainty)
         self.status = fig.text(0.01, 0.985, "", ha="left", va="top", fontsize=9)
         self.index = None
+
+    def dynamic_artists(self):
+        return [self.points, self.centre_marks, self.marker, self.status]  # the centres are drawn above
 
     def draw(self, i):
         eps = self.epsilons[i]
@@ -374,6 +377,7 @@ class AnnealingStepper:
         self.dpi = dpi
         self.fig = _new_figure(figsize, dpi)
         self.view = _Annealing(self.fig, self.X, centers, self.epsilons)
+        self._renderer = _BlitRenderer(self.view)
         n = len(self.epsilons) - 1
         self.slider = w.IntSlider(value=0, min=0, max=n, description="ε step", readout=False,
                                   layout=w.Layout(width="360px"))
@@ -400,7 +404,7 @@ class AnnealingStepper:
     def _render(self, i):
         self.view.draw(i)
         self.label.value = f"ε = {self.epsilons[i]:.3g}"
-        self.image.value = _png(self.fig, self.dpi)
+        self.image.value = self._renderer.png()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

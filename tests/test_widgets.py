@@ -324,3 +324,18 @@ def test_blitted_frames_equal_a_full_redraw(make, data, X):
         full = np.asarray(Image.open(BytesIO(buffer.getvalue())).convert("RGB"), dtype=int)
         assert blit.shape == full.shape
         assert np.abs(blit - full).max() <= 8, f"half-step {t}: the blitted frame differs from a full draw"
+
+
+def test_annealing_blitted_frames_equal_a_full_redraw(X):
+    from io import BytesIO
+
+    from PIL import Image
+
+    stepper = widgets.AnnealingStepper(X, np.array([[0.0, 0.0], [5.0, 0.0], [2.0, 5.0]]), dpi=40)
+    for i in (0, 5, -1, 2):
+        stepper.goto(i)
+        blit = np.asarray(Image.open(BytesIO(bytes(stepper.image.value))).convert("RGB"), dtype=int)
+        buffer = BytesIO()
+        stepper.fig.savefig(buffer, format="png", dpi=40)
+        full = np.asarray(Image.open(BytesIO(buffer.getvalue())).convert("RGB"), dtype=int)
+        assert np.abs(blit - full).max() <= 8
