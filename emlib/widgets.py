@@ -9,6 +9,7 @@ How a chapter shows both (copy these two cells exactly; each is one line of code
         # NBVAL_IGNORE_OUTPUT
         animate(model, X)
 
+(In the .ipynb JSON: ``"metadata": {"tags": ["remove-cell"]}`` and ``{"tags": ["remove-input"]}``.)
 The website has no kernel, so the live widget's callbacks could not run there; ``animate`` draws the
 same half-steps with the same panels (:class:`emlib.plotting.StepFigure`) into a self-contained
 HTML animation with play / step / slider buttons. Neither cell fits anything if ``model`` is fitted.
@@ -41,12 +42,6 @@ def _new_figure(figsize, dpi):
     fig = Figure(figsize=figsize, dpi=dpi)
     FigureCanvasAgg(fig)
     return fig
-
-
-def _png(fig, dpi):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
 
 
 class _BlitRenderer:
