@@ -278,6 +278,13 @@ def run(quick=False, *, cases=None, repeats=None, n_iter=None, threads=1, clock=
     """
     from threadpoolctl import threadpool_limits
 
+    # Load every library before limiting threads: threadpoolctl limits the thread pools (OpenBLAS,
+    # scikit-learn's OpenMP) that are loaded when it is entered; one loaded later keeps its default.
+    import sklearn.cluster  # noqa: F401
+    import sklearn.mixture  # noqa: F401
+
+    import emlib  # noqa: F401
+
     global _clock
     cases = cases if cases is not None else (QUICK_CASES if quick else CASES)
     repeats = repeats if repeats is not None else (3 if quick else 7)

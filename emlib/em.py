@@ -10,6 +10,7 @@ A model plugs these functions into the loop (scikit-learn's ``BaseMixture`` is o
 - ``_posterior(ev)``          -> q, the E-step's responsibilities (soft) or assignments (hard)
 - ``_m_step(data, q)``        -> the θ that maximises the bound for this q
 - ``_record(ev, q)``          -> the quantities stored in the history (log-likelihood, ELBO, KL or J)
+- ``_converged(history, q_prev, q, data)`` -> whether to stop
 
 One evaluation per iteration serves two half-steps: the evaluation at the new θ after an M-step
 gives that M entry's log-likelihood and ELBO, and its responsibilities are the next E-step.
@@ -108,7 +109,7 @@ def run_em(model, X, params, max_iter, tol):
         history._append(Step("M", iteration, params, **model._record(ev, q)))
         if model.verbose:
             model._print_iteration(history, X.shape[0])
-        if model._converged(history, q_prev, q, X):
+        if model._converged(history, q_prev, q, data):
             converged = True
             break
         q_prev = q
@@ -222,11 +223,11 @@ class MixtureModel(EMModel):
         """log p(θ) up to a constant; zero for maximum likelihood."""
         return 0.0
 
-    def _converged(self, history, q_prev, q, X):
+    def _converged(self, history, q_prev, q, data):
         # scikit-learn's rule: the per-sample log-likelihood at the last two E-steps differs by < tol.
         if q_prev is None:
             return False
-        change = (history[-2].log_likelihood - history[-4].log_likelihood) / X.shape[0]
+        change = (history[-2].log_likelihood - history[-4].log_likelihood) / q.resp.shape[0]
         return abs(change) < self.tol
 
     def _final_score(self, history):

@@ -29,6 +29,32 @@ class KMeansParams(NamedTuple):
     centers: np.ndarray
 
 
+class KMeansData(NamedTuple):
+    """What the steps need from X alone, computed once per fit."""
+
+    XT1: np.ndarray  # (D + 1, N): columns [x_n − x̄; 1]
+    mean: np.ndarray  # x̄, shape (D,)
+    total: float  # Σ_n |x_n − x̄|²
+    mean_variance: float  # the features' mean variance (scikit-learn's scale for tol)
+
+
+class Evaluation(NamedTuple):
+    """What the hard E-step needs at one set of centres."""
+
+    distances: np.ndarray  # (K, N): |x_n − μ_k|² − |x_n − x̄|², the distances up to a constant per n
+    centers: np.ndarray
+    data: KMeansData
+
+
+class Assignment(NamedTuple):
+    """q of k-means after a hard E-step: labels z_n and their tallies, for the M-step and for J."""
+
+    labels: np.ndarray  # z_n, shape (N,)
+    counts: np.ndarray  # N_k = #{n : z_n = k}
+    sums: np.ndarray  # S_k = Σ_{n : z_n = k} (x_n − x̄), shape (K, D)
+    centers: np.ndarray  # the centres the assignment was made to
+
+
 def squared_distances(X, centers):
     """|x_n − μ_k|² for all n, k, shape (N, K), from one matrix product: |x|² − 2 xᵀμ + |μ|²."""
     out = centers @ X.T  # (K, N) buffer, returned as an (N, K) view
@@ -39,9 +65,27 @@ def squared_distances(X, centers):
     return out.T
 
 
+def nearest(distances):
+    """For a (K, N) array of distances (up to a constant per sample): the index of the nearest
+    centre of every sample, as ``argmin`` over k would give it (the first k among ties), and the
+    minimum distance.
+
+    numpy's ``argmin`` over the short first axis of a (K, N) array works sample by sample; here the
+    work is K vectorised passes over rows of length N instead.
+    """
+    best = distances.min(axis=0)  # min_k d_nk, one pass over K contiguous rows
+    is_best = distances == best  # (K, N): True where centre k is a nearest one
+    labels = np.zeros(distances.shape[1], dtype=np.min_scalar_type(len(distances)))
+    before = np.ones(distances.shape[1], dtype=bool)  # "no nearest centre among 0, …, k yet"
+    for k in range(len(distances) - 1):
+        np.greater(before, is_best[k], out=before)  # before and not is_best[k]
+        labels += before  # the label is the number of centres before the first nearest one
+    return labels.astype(np.intp), best
+
+
 def e_step(X, centers):
     """The hard E-step: the index of the nearest centre for every sample, shape (N,)."""
-    return squared_distances(X, centers).argmin(axis=1)
+    return nearest(squared_distances(X, centers).T)[0]
 
 
 def m_step(X, labels, centers):
@@ -129,11 +173,30 @@ class KMeans(EMModel):
         return KMeansParams(check_shape(self.init, (K, X.shape[1]), "init").copy())
 
     # ---- the pieces the EM loop calls ------------------------------------------------------
-    def _evaluate(self, X, params):
-        return squared_distances(X, params.centers), params.centers
+    def _prepare(self, X):
+        # Centre the data once (scikit-learn does the same): the expanded distances
+        # |x|² − 2 xᵀμ + |μ|² then lose no digits to a large common offset of x and μ.
+        mean = X.mean(axis=0)
+        XT1 = np.empty((X.shape[1] + 1, X.shape[0]))
+        np.subtract(X.T, mean[:, None], out=XT1[:-1])  # rows x̃_d = x_d − x̄_d, contiguous
+        XT1[-1] = 1.0  # a row of ones carries |μ_k|² inside the matrix product
+        total = float(np.vdot(XT1[:-1], XT1[:-1]))  # Σ_n |x̃_n|²
+        return KMeansData(XT1, mean, total, X.var(axis=0).mean())
+
+    def _evaluate(self, data, params):
+        centered = params.centers - data.mean  # μ̃_k = μ_k − x̄
+        coef = np.hstack([-2 * centered, (centered**2).sum(axis=1)[:, None]])  # [−2 μ̃_k, |μ̃_k|²]
+        # g_kn = |μ̃_k|² − 2 μ̃_kᵀ x̃_n = |x_n − μ_k|² − |x̃_n|²: the distances up to a term that does
+        # not depend on k, for all n and k by one (K, D + 1) @ (D + 1, N) product
+        return Evaluation(np.dot(coef, data.XT1), params.centers, data)
 
     def _posterior(self, ev):
-        return ev[0].argmin(axis=1), ev[1]  # hard E-step: labels, and the centres they came from
+        labels, _ = nearest(ev.distances)  # hard E-step: r_nk = 1 for the nearest centre
+        # Tally every row of [x̃; 1] by cluster: S_k = Σ_{n in k} x̃_n, and N_k from the row of ones
+        tallies = np.zeros((len(ev.data.XT1), len(ev.centers)))
+        for row, tally in zip(ev.data.XT1, tallies):
+            np.add.at(tally, labels, row)  # tally[z_n] += row[n] for every n (a grouped sum)
+        return Assignment(labels, tallies[-1], tallies[:-1].T, ev.centers)
 
     def _posterior_from_params(self, X, params):
         labels = e_step(X, params.centers)
@@ -144,20 +207,27 @@ class KMeans(EMModel):
     def _record(self, ev, q):
         if q is None:
             return {}
-        dist = ev[0]
-        return {"distortion": float(dist[np.arange(dist.shape[0]), q[0]].sum())}
+        # J = Σ_k Σ_{n in k} |x̃_n − μ̃_k|² = Σ_n |x̃_n|² − 2 Σ_k μ̃_kᵀ S_k + Σ_k N_k |μ̃_k|², with the
+        # tallies N_k, S_k = Σ_{n in k} x̃_n of the assignment: no pass over the data
+        centered = ev.centers - ev.data.mean
+        J = ev.data.total - 2 * np.vdot(centered, q.sums) + np.dot(q.counts, (centered**2).sum(axis=1))
+        return {"distortion": float(max(J, 0.0))}
 
-    def _m_step(self, X, q):
-        labels, centers = q
-        return KMeansParams(m_step(X, labels, centers))
+    def _m_step(self, data, q):
+        # μ_k = S_k / N_k + x̄: every centre moves to the mean of its points (an empty cluster keeps
+        # its centre)
+        new = np.array(q.centers, dtype=float, copy=True)
+        full = q.counts > 0
+        new[full] = q.sums[full] / q.counts[full, None] + data.mean
+        return KMeansParams(new)
 
-    def _converged(self, history, q_prev, q, X):
+    def _converged(self, history, q_prev, q, data):
         # scikit-learn's two rules: the assignment did not change, or the centres moved less than
         # tol times the mean variance of the features (summed squared shift).
-        if q_prev is not None and np.array_equal(q_prev[0], q[0]):
+        if q_prev is not None and np.array_equal(q_prev.labels, q.labels):
             return True
         shift = ((history[-1].params.centers - history[-2].params.centers) ** 2).sum()
-        return shift <= self.tol * X.var(axis=0).mean()
+        return shift <= self.tol * data.mean_variance
 
     def _final_score(self, history):
         return -history[-1].distortion
