@@ -293,9 +293,35 @@ def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
     if t is not None:
         t = range(len(values))[t]
         marker.set_data([t], [values[t]])
+    lo, hi, off_scale = _value_range(values)
+    if off_scale:  # keep the fit readable; say where the start is
+        pad = 0.1 * max(hi - lo, 1e-12)
+        ax.set_ylim(lo - pad, hi + pad)
+        ax.annotate(f"start: {values[0]:.3g}\n(off the scale)", xy=(0, lo - pad), xytext=(4, 4),
+                    textcoords="offset points", fontsize=8, color="0.35")
     ax.set_xlabel("half-step")
     ax.set_ylabel(_LABELS.get(quantity, quantity))
     return CurveArtists(line, marker)
+
+
+def _value_range(values):
+    """(lo, hi, n_off): the range of the finite values, leaving out a start far below the rest.
+
+    A start whose components each sit on a single point (k-means++ or random_from_data starts, as in
+    scikit-learn) can have a log-likelihood near −1e9 while the fit then moves within a few hundred;
+    on one scale the whole fit would look flat. ``n_off`` leading entries (the start, and the first
+    E-step, which keeps its θ) are then left out; it is 0 when nothing is.
+    """
+    values = np.asarray(values, dtype=float)
+    for n_off in (1, 2):
+        head, rest = values[:n_off], values[n_off:]
+        rest = rest[np.isfinite(rest)]
+        if rest.size and np.isfinite(head).all():
+            span = max(np.ptp(rest), 1e-9 * abs(rest.max()), 1e-12)
+            if head.max() < rest.min() - 20 * span:
+                return rest.min(), rest.max(), n_off
+    finite = values[np.isfinite(values)]
+    return finite.min(), finite.max(), 0
 
 
 class BoundArtists(NamedTuple):
@@ -539,8 +565,9 @@ class StepFigure:
         """One floor and one y-range for the bound bar over the whole history, so bars compare."""
         ll = self.history.series("log_likelihood")
         elbo = self.history.series("elbo")
-        lo = np.nanmin(np.concatenate([ll, elbo]))
-        hi = np.nanmax(ll)
+        start = _value_range(ll)[2]  # an off-scale start would flatten every bar
+        lo = np.nanmin(np.concatenate([ll[start:], elbo]))
+        hi = np.nanmax(ll[start:])
         span = max(hi - lo, 1e-3 * abs(hi), 1.0)
         return lo - 0.15 * span, hi + 0.3 * span  # room at the top for the numbers
 

@@ -385,3 +385,20 @@ def test_plotting_never_shows_saves_or_touches_rcparams(gmm, blobs, monkeypatch)
     finally:
         plt.close(fig)
     assert dict(matplotlib.rcParams) == before
+
+
+def test_an_off_scale_start_does_not_flatten_the_curve():
+    import emlib
+    from emlib import datasets, plotting
+
+    X, _ = datasets.load_faithful()
+    model = emlib.GaussianMixture(2, init_params="random_from_data", random_state=0).fit(X)
+    ll = model.history_.series("log_likelihood")
+    fit = ll[2:]  # the start and the first E-step share θ0
+    assert ll[0] == ll[1] < fit.min() - 20 * np.ptp(fit)  # the situation this guards against
+    fig, ax = plt.subplots()
+    plotting.plot_curve(model.history_, t=3, ax=ax)
+    low, high = ax.get_ylim()
+    assert ll[0] < low <= fit.min() and high >= fit.max()
+    assert high - low < 2 * np.ptp(fit)
+    plt.close(fig)
