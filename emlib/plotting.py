@@ -566,7 +566,7 @@ class StepFigure:
         ll = self.history.series("log_likelihood")
         elbo = self.history.series("elbo")
         start = _value_range(ll)[2]  # an off-scale start would flatten every bar
-        lo = np.nanmin(np.concatenate([ll[start:], elbo]))
+        lo = np.nanmin(np.concatenate([ll[start:], elbo[start:]]))
         hi = np.nanmax(ll[start:])
         span = max(hi - lo, 1e-3 * abs(hi), 1.0)
         return lo - 0.15 * span, hi + 0.3 * span  # room at the top for the numbers

@@ -402,3 +402,7 @@ def test_an_off_scale_start_does_not_flatten_the_curve():
     assert ll[0] < low <= fit.min() and high >= fit.max()
     assert high - low < 2 * np.ptp(fit)
     plt.close(fig)
+    fig = plt.figure()
+    bar_low, bar_high = plotting.draw_step(fig, model.history_, X, 4).axes[2].get_ylim()
+    assert ll[0] < bar_low and bar_high - bar_low < 5 * np.ptp(fit)
+    plt.close(fig)
