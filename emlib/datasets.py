@@ -32,11 +32,13 @@ def blobs(means, covariances, n_samples=300, weights=None, random_state=None):
     return X, labels
 
 
-def stretched_blobs(n_samples=400, random_state=0):
+def stretched_blobs(n_samples=400, random_state=4):
     """Four round clusters sheared by one random linear map into long, tilted ellipses.
 
     k-means, which only knows distances to centres, cuts these clusters in the wrong places; a
     Gaussian mixture with full covariances recovers them (after the Python Data Science Handbook).
+    The default seed draws a shear strong enough to show this (adjusted Rand index about 0.5 for
+    k-means against 0.98 for the mixture); a tests/test_datasets.py test keeps it so.
     """
     rng = check_random_state(random_state)
     means = np.array([[1.0, 4.5], [-1.5, 3.0], [2.0, 1.0], [-1.0, 7.5]])

@@ -35,3 +35,14 @@ def test_coin_flips_and_digits_are_binary():
 def test_two_gaussians_has_two_equal_halves():
     X, z = datasets.two_gaussians(500)
     assert X.shape == (1000, 2) and abs(z.mean() - 0.5) < 0.05
+
+
+def test_default_stretched_blobs_defeat_kmeans_but_not_a_full_gmm():
+    from sklearn.metrics import adjusted_rand_score
+
+    import emlib
+
+    X, z = datasets.stretched_blobs()
+    kmeans = adjusted_rand_score(z, emlib.KMeans(4, n_init=10, random_state=0).fit_predict(X))
+    gmm = adjusted_rand_score(z, emlib.GaussianMixture(4, n_init=5, random_state=0).fit_predict(X))
+    assert kmeans < 0.7 < 0.9 < gmm
