@@ -313,29 +313,40 @@ def _content_visible(page, solution) -> bool:
 
 
 def test_solutions_open_and_close(loaded):
-    """Exercise solutions (and any other dropdown) start closed, open on a click, close on another."""
+    """Exercise solutions (and any other dropdown) start closed; a click on the title opens
+    one, a click on its chevron closes it; a click on the link in its title (to the exercise)
+    follows the link without an error."""
     page = loaded.page
     dropdowns = page.locator("article .admonition.dropdown, article details")
     for i in range(dropdowns.count()):
         box = dropdowns.nth(i)
         is_details = box.evaluate("el => el.tagName === 'DETAILS'")
-        handle = box.locator("> summary" if is_details else "> .admonition-title").first
-        label = f"{loaded.name}: dropdown {i + 1} ({(handle.text_content() or '').strip()[:50]!r})"
+        title = box.locator("> summary" if is_details else "> .admonition-title").first
+        label = f"{loaded.name}: dropdown {i + 1} ({(title.text_content() or '').strip()[:50]!r})"
         box.scroll_into_view_if_needed()
         if is_details:
             assert not box.evaluate("el => el.open"), f"{label} starts open"
-            handle.click()
+            title.click(position={"x": 4, "y": 4})
             assert box.evaluate("el => el.open"), f"{label} did not open"
-            handle.click()
+            title.click(position={"x": 4, "y": 4})
             assert not box.evaluate("el => el.open"), f"{label} did not close"
             continue
+        chevron = title.locator("button.toggle-button")
+        assert chevron.count() == 1, f"{label} has no toggle button"
+        assert chevron.get_attribute("aria-expanded") == "false", f"{label}: aria-expanded is not false"
         assert not _content_visible(page, box), f"{label} starts open: the solution is visible"
-        handle.click()
+        title.click(position={"x": 4, "y": 4})  # the left edge of the title, where its text starts
         page.wait_for_timeout(50)
-        assert _content_visible(page, box), f"{label} did not open on a click"
-        handle.click()
+        assert _content_visible(page, box), f"{label} did not open on a click on its title"
+        assert chevron.get_attribute("aria-expanded") == "true", f"{label}: aria-expanded is not true"
+        chevron.click()
         page.wait_for_timeout(50)
-        assert not _content_visible(page, box), f"{label} did not close on a second click"
+        assert not _content_visible(page, box), f"{label} did not close on a click on its chevron"
+        links = title.locator("a[href^='#']")
+        if links.count():
+            links.first.click()
+            page.wait_for_timeout(50)
+            assert not _content_visible(page, box), f"{label} opened on a click on its link"
     assert not loaded.noise(), "\n".join(loaded.noise())
 
 
