@@ -140,6 +140,15 @@ def prepare(X, covariance_type="full"):
     return GaussianData(X, features=features)
 
 
+_BLOCK = 1 << 18  # numbers in a work array: 2 MB, small enough to stay in the cache while it is used
+
+
+def _blocks(n_samples, per_sample):
+    """Slices of consecutive samples, sized so that ``per_sample`` numbers for each fill one block."""
+    size = max(256, _BLOCK // per_sample)
+    return [slice(start, min(start + size, n_samples)) for start in range(0, n_samples, size)]
+
+
 def _log_gaussian(data, params, log_weights):
     """log π_k + log N(x_n | μ_k, Σ_k) for every sample and component: an (N, K) view of (K, N).
 
@@ -155,14 +164,16 @@ def _log_gaussian(data, params, log_weights):
         prec = P**2 if kind == "diag" else np.repeat((P**2)[:, None], D, axis=1)
         coef = np.hstack([-0.5 * prec, prec * means, (const - 0.5 * (prec * means**2).sum(axis=1))[:, None]])
         return np.dot(coef, data.features).T  # (K, 2D+1) @ (2D+1, N): the (K, N) buffer at once
+    PT = np.transpose(_full_stack(params), (0, 2, 1))  # P_kᵀ, shape (K, D, D)
+    # [P_kᵀ, −P_kᵀ μ_k] for every k, stacked into one (K·D, D + 1) matrix: it maps [x; 1] to the
+    # K vectors P_kᵀ (x − μ_k) at once
+    shift = np.concatenate([PT, -(PT @ means[:, :, None])], axis=2).reshape(K * D, D + 1)
     out = np.empty((K, data.XT1.shape[1]))
-    y = np.empty((D, data.XT1.shape[1]))  # one (D, N) work array, reused for every component
-    for k, Pk in enumerate(_full_stack(params)):
-        shift = np.hstack([Pk.T, -(Pk.T @ means[k])[:, None]])  # [P_kᵀ, −P_kᵀ μ_k]: [x; 1] ↦ P_kᵀ (x − μ_k)
-        np.dot(shift, data.XT1, out=y)  # y_n = P_kᵀ (x_n − μ_k), shape (D, N)
-        np.einsum("dn,dn->n", y, y, out=out[k])  # |y_n|² = (x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k)
-        out[k] *= -0.5
-        out[k] += const[k]
+    for block in _blocks(data.XT1.shape[1], K * D):  # (K, D, B) work arrays, never (K, D, N)
+        y = np.dot(shift, data.XT1[:, block]).reshape(K, D, -1)  # y_kn = P_kᵀ (x_n − μ_k)
+        np.einsum("kdn,kdn->kn", y, y, out=out[:, block])  # |y_kn|² = (x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k)
+    out *= -0.5
+    out += const[:, None]
     return out.T
 
 
@@ -210,18 +221,20 @@ def _m_step(data, resp, covariance_type, reg_covar):
     R = np.ascontiguousarray(resp.T)  # (K, N): free when resp is emlib's (N, K) view
     nk = R.sum(axis=1) + 10 * np.finfo(float).eps  # N_k, kept > 0 as scikit-learn does
     means = (R @ X) / nk[:, None]  # μ_k = Σ_n r_nk x_n / N_k
-    K, D = means.shape
+    (K, D), N = means.shape, X.shape[0]
     if covariance_type == "full":
         XT = data.XT1[:D]  # (D, N)
         sqrt_resp = np.sqrt(R)
-        diff = np.empty_like(XT)  # one (D, N) work array, reused for every component
-        covariances = np.empty((K, D, D))
-        for k in range(K):
-            np.subtract(XT, means[k][:, None], out=diff)  # x_n − μ_k, around the NEW mean
-            diff *= sqrt_resp[k]  # √r_nk (x_n − μ_k), so that one product A Aᵀ (BLAS syrk) gives
-            np.dot(diff, diff.T, out=covariances[k])  # Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ
-            covariances[k] /= nk[k]
-            covariances[k].flat[:: D + 1] += reg_covar
+        covariances = np.zeros((K, D, D))
+        scatter = np.empty((D, D))
+        for block in _blocks(N, D):  # a block of samples at a time, read once for all K components
+            for k in range(K):
+                diff = XT[:, block] - means[k][:, None]  # x_n − μ_k, around the NEW mean, (D, B)
+                diff *= sqrt_resp[k, block]  # √r_nk (x_n − μ_k): then one product A Aᵀ (BLAS syrk)
+                np.dot(diff, diff.T, out=scatter)  # gives Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ
+                covariances[k] += scatter
+        covariances /= nk[:, None, None]
+        covariances[:, np.arange(D), np.arange(D)] += reg_covar
     elif covariance_type == "tied":
         # one Σ for all: Σ_n x_n x_nᵀ / N − Σ_k N_k μ_k μ_kᵀ / N (the pooled scatter)
         covariances = (X.T @ X - (nk * means.T) @ means) / nk.sum()
