@@ -39,7 +39,8 @@ Page fixes, each found by the browser tests (our own files are in ``book_site_st
       (axe aria-required-children, critical; DPUB-ARIA 1.1 deprecates the role): they
       become role="listitem".
     * sphinx-book-theme's link blue has a 4.29:1 contrast on the tint of theorems and
-      exercises (axe color-contrast, serious): ``book-site.css`` darkens it.
+      exercises, its orange hover colour 2.45:1 on white (axe color-contrast, serious):
+      ``book-site.css`` darkens both.
     * sphinx-togglebutton throws "button is not defined" and leaves a solution shut when
       the click lands on anything inside its title but the title itself (sphinx-exercise
       puts a link there): ``book-toggle-fix.js`` handles title clicks first.

@@ -352,6 +352,7 @@ def test_solutions_open_and_close(loaded):
 
 def test_accessibility(loaded, axe_source):
     page = loaded.page
+    page.mouse.move(0, 0)  # audit the resting state, not a hover left by an earlier click
     page.add_script_tag(content=axe_source)
     result = page.evaluate(
         """async () => {
