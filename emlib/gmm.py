@@ -123,6 +123,10 @@ class GaussianData(NamedTuple):
     X: np.ndarray
     XT1: np.ndarray = None
     features: np.ndarray = None
+    work: np.ndarray = None  # scratch space for one block of samples, reused by every step of a fit
+
+
+_BLOCK = 1 << 18  # numbers in a work array: 2 MB, small enough to stay in the cache while it is used
 
 
 def prepare(X, covariance_type="full"):
@@ -132,7 +136,9 @@ def prepare(X, covariance_type="full"):
         XT1 = np.empty((D + 1, N))
         XT1[:D] = X.T
         XT1[D] = 1.0  # the row of ones carries the −P_kᵀ μ_k shift inside the matrix product
-        return GaussianData(X, XT1=XT1)
+        # One scratch array for the whole fit: a fresh 2 MB array at every step would cost the
+        # operating system's page faults again and again.
+        return GaussianData(X, XT1=XT1, work=np.empty(_BLOCK))
     features = np.empty((2 * D + 1, N))
     np.square(X.T, out=features[:D])
     features[D:2 * D] = X.T
@@ -140,13 +146,18 @@ def prepare(X, covariance_type="full"):
     return GaussianData(X, features=features)
 
 
-_BLOCK = 1 << 18  # numbers in a work array: 2 MB, small enough to stay in the cache while it is used
-
-
 def _blocks(n_samples, per_sample):
     """Slices of consecutive samples, sized so that ``per_sample`` numbers for each fill one block."""
-    size = max(256, _BLOCK // per_sample)
+    size = max(1, _BLOCK // per_sample)
     return [slice(start, min(start + size, n_samples)) for start in range(0, n_samples, size)]
+
+
+def _work(data, rows, block):
+    """A C-contiguous (rows, block length) array in the scratch space of ``data``."""
+    shape = (rows, block.stop - block.start)
+    if shape[0] * shape[1] > len(data.work):  # only when a single sample needs more than a block
+        return np.empty(shape)
+    return data.work[: shape[0] * shape[1]].reshape(shape)
 
 
 def _log_gaussian(data, params, log_weights):
@@ -170,7 +181,8 @@ def _log_gaussian(data, params, log_weights):
     shift = np.concatenate([PT, -(PT @ means[:, :, None])], axis=2).reshape(K * D, D + 1)
     out = np.empty((K, data.XT1.shape[1]))
     for block in _blocks(data.XT1.shape[1], K * D):  # (K, D, B) work arrays, never (K, D, N)
-        y = np.dot(shift, data.XT1[:, block]).reshape(K, D, -1)  # y_kn = P_kᵀ (x_n − μ_k)
+        y = np.dot(shift, data.XT1[:, block], out=_work(data, K * D, block))
+        y = y.reshape(K, D, -1)  # y_kn = P_kᵀ (x_n − μ_k)
         np.einsum("kdn,kdn->kn", y, y, out=out[:, block])  # |y_kn|² = (x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k)
     out *= -0.5
     out += const[:, None]
@@ -228,8 +240,9 @@ def _m_step(data, resp, covariance_type, reg_covar):
         covariances = np.zeros((K, D, D))
         scatter = np.empty((D, D))
         for block in _blocks(N, D):  # a block of samples at a time, read once for all K components
+            diff = _work(data, D, block)
             for k in range(K):
-                diff = XT[:, block] - means[k][:, None]  # x_n − μ_k, around the NEW mean, (D, B)
+                np.subtract(XT[:, block], means[k][:, None], out=diff)  # x_n − μ_k around the NEW mean
                 diff *= sqrt_resp[k, block]  # √r_nk (x_n − μ_k): then one product A Aᵀ (BLAS syrk)
                 np.dot(diff, diff.T, out=scatter)  # gives Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ
                 covariances[k] += scatter
