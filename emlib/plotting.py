@@ -551,11 +551,14 @@ class StepFigure:
         if self.kind == "bernoulli":
             K, D = history[0].params.means.shape
             self.image_shape = tuple(image_shape) if image_shape is not None else _image_shape(D)
-            # the first panel becomes a row of K small image axes
+            # the first panel becomes a grid of K small image axes, at most 5 to a row so titles fit
             spec = self.axes[0].get_subplotspec()
             self.axes[0].remove()
-            sub = spec.subgridspec(1, K + 1, wspace=0.08, width_ratios=[1] * K + [0.3])  # last: room for labels
-            self.prototype_axes = [self.fig.add_subplot(sub[0, k]) for k in range(K)]
+            cols = min(K, 5)
+            rows = -(-K // cols)
+            sub = spec.subgridspec(rows, cols + 1, wspace=0.08, hspace=0.45,
+                                   width_ratios=[1] * cols + [0.3])  # last column: room for labels
+            self.prototype_axes = [self.fig.add_subplot(sub[k // cols, k % cols]) for k in range(K)]
             self.axes[0] = self.prototype_axes[0]
         self.status = self.fig.text(0.01, 0.985, "", ha="left", va="top", fontsize=9)
         self._bottom = None
