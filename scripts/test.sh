@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set everything up, build the book, and run every test.
 #   bash scripts/test.sh
-# 1. scripts/build.sh (venv, requirements, offline assets, book built with -W);
+# 1. scripts/build.sh (venv, requirements, offline assets, book built with -W), then
+#    scripts/student.sh (the student edition, whose website tests/ checks too);
 # 2. Debian's chromium for the browser tests, if /usr/bin/chromium is missing;
 # 3. pytest tests/  (emlib's unit tests, the notebook hygiene test, the browser tests
 #    against _build/html);
@@ -14,6 +15,7 @@ export VENV
 export MPLBACKEND=Agg
 
 bash scripts/build.sh
+bash scripts/student.sh
 
 if [ ! -x /usr/bin/chromium ]; then
     echo "test: installing Debian's chromium for the browser tests"
