@@ -344,8 +344,10 @@ def machine_summary(threads=1, clock=None):
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
+            info = dict(line.split(":", 1) for line in f if ":" in line)
+        info = {key.strip(): value.strip() for key, value in info.items()}
+        cpu = f"{info['model name']} (cpu family {info.get('cpu family', '?')}, model {info.get('model', '?')})"
+    except (OSError, KeyError, ValueError):
         pass
     blas = sorted({f"{p.get('internal_api')} {p.get('version')} ({p.get('architecture')})"
                    for p in threadpool_info() if p.get("user_api") == "blas"})
