@@ -53,6 +53,9 @@ _SINGULAR = (
 )
 
 
+_RANK_TOL = 1e-12
+
+
 def precision_cholesky(covariances, covariance_type="full"):
     """P with P Pᵀ = Σ⁻¹, from Σ's own Cholesky factor L (Σ = L Lᵀ, so P = L⁻ᵀ)."""
     covariances = np.asarray(covariances, dtype=float)
@@ -68,6 +71,11 @@ def precision_cholesky(covariances, covariance_type="full"):
             lower = np.linalg.cholesky(cov)
         except np.linalg.LinAlgError:
             raise ValueError(_SINGULAR.format(k="(shared)" if covariance_type == "tied" else k)) from None
+        # Cholesky also "succeeds" on rounding noise. L_dd² / Σ_dd is the share of feature d's
+        # variance that the earlier features leave unexplained; when it vanishes, Σ is singular
+        # in floating point (a scale-free test: it does not depend on the units of X).
+        if (np.diag(lower) ** 2 < _RANK_TOL * np.diag(cov)).any():
+            raise ValueError(_SINGULAR.format(k="(shared)" if covariance_type == "tied" else k))
         out[k] = solve_triangular(lower, np.eye(len(cov)), lower=True).T
     return out[0] if covariance_type == "tied" else out
 

@@ -126,6 +126,16 @@ def test_singular_covariance_says_what_to_do():
     assert "Increase reg_covar, use fewer components, or scale the input data" in message
 
 
+def test_covariance_singular_up_to_rounding_is_caught():
+    # five identical points: their component's covariance is rank one with entries ~1e-30, which
+    # Cholesky factorises without complaint; the likelihood would be a meaningless +240
+    rng = np.random.default_rng(0)
+    data = np.vstack([rng.normal(size=(60, 2)), np.full((5, 2), 4.0)])
+    message = fit_error(emlib.GaussianMixture(2, reg_covar=0.0, random_state=0), data)
+    assert "not positive definite even after adding reg_covar" in message
+    emlib.GaussianMixture(2, random_state=0).fit(data)  # the default reg_covar copes
+
+
 def test_not_converging_is_a_warning():
     with pytest.warns(emlib.ConvergenceWarning, match="did not converge within max_iter=2"):
         emlib.GaussianMixture(3, max_iter=2, tol=0, random_state=0).fit(X)
