@@ -15,7 +15,9 @@ export VENV
 export MPLBACKEND=Agg
 
 bash scripts/build.sh
-bash scripts/student.sh
+status=0
+# A failing student edition is reported, and the tests still run.
+bash scripts/student.sh || { status=$?; echo "test: scripts/student.sh FAILED (exit $status)"; }
 
 if [ ! -x /usr/bin/chromium ]; then
     echo "test: installing Debian's chromium for the browser tests"
@@ -25,10 +27,11 @@ if [ ! -x /usr/bin/chromium ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
 fi
 
-status=0
 start=$(date +%s)
-"$VENV/bin/python" -m pytest -ra tests/ || status=$?
-echo "test: pytest tests/ finished in $(( $(date +%s) - start )) s (exit $status)"
+py_status=0
+"$VENV/bin/python" -m pytest -ra tests/ || py_status=$?
+echo "test: pytest tests/ finished in $(( $(date +%s) - start )) s (exit $py_status)"
+if [ $py_status -ne 0 ]; then status=$py_status; fi
 
 shopt -s nullglob
 notebooks=(chapters/*.ipynb)
