@@ -3,9 +3,10 @@
 OUT/notebooks/chapters/  the chapter notebooks for class: every solution is removed; a code solution
                          becomes a stub (its `def` line and docstring, then `raise NotImplementedError`)
                          and the checker cell after it stays, so it fails until the student writes it.
-OUT/book/                the book's sources for a website without solutions: sphinx-exercise's
-                         `hide_solutions` is on, and the solution code cells (which the build still runs,
-                         so that the checkers below them pass) are tagged `remove-cell`.
+OUT/book/                the book's sources for a website without solutions: the solution blocks are
+                         removed, their code cells kept but tagged `remove-cell` (the build still runs
+                         them, so the checkers below pass), and sphinx-exercise's `hide_solutions` is on
+                         for any solution written in the plain, ungated form.
 
 It relies on the exercise pattern every chapter follows: a markdown cell opening ```{solution-start},
 then the solution (markdown, and at most one code cell tagged "solution" holding one function), then a
@@ -75,14 +76,21 @@ def class_notebook(nb):
 
 
 def website_notebook(nb):
-    """The website's notebook: solution code still runs at build time but is never shown."""
-    cells = []
-    for cell in nb["cells"]:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell["cell_type"] == "code" and "solution" in tags:
-            cell = dict(cell, metadata=dict(cell["metadata"], tags=tags + ["remove-cell"]))
-        cells.append(cell)
-    return dict(nb, cells=cells)
+    """The website's notebook: solution blocks dropped, their code still run at build time but hidden.
+
+    sphinx-exercise's ``hide_solutions`` cannot hide the gated solution-start/solution-end form (the
+    build stops in its solution_end_node), so the blocks are removed here; the solution code cells
+    stay, tagged ``remove-cell``, so the checkers on the page run against a written function.
+    """
+    cells, out, last = nb["cells"], [], 0
+    for start, end in solution_ranges(cells):
+        out += cells[last:start]
+        for cell in cells[start:end]:
+            if cell["cell_type"] == "code":
+                tags = cell.get("metadata", {}).get("tags", [])
+                out.append(dict(cell, metadata=dict(cell["metadata"], tags=tags + ["remove-cell"])))
+        last = end + 1
+    return dict(nb, cells=out + cells[last:])
 
 
 def main(out):
