@@ -94,17 +94,28 @@ def make_params(weights, means, covariances, covariance_type="full"):
     )
 
 
-def _full_stack(params):
-    """The precision factors as a (K, D, D) stack, whatever the covariance type."""
-    K, D = params.means.shape
-    P = params.precisions_cholesky
-    if params.covariance_type == "full":
-        return P
-    if params.covariance_type == "tied":
-        return np.broadcast_to(P, (K, D, D))
-    if params.covariance_type == "diag":
-        return P[:, :, None] * np.eye(D)
-    return P[:, None, None] * np.eye(D)
+def full_covariances(covariances, covariance_type="full", n_components=None, n_features=None):
+    """Expand covariances (or their precision factors) of any of the four types to a (K, D, D) stack.
+
+    full (K, D, D) is returned as is; tied (D, D) is repeated K times (``n_components`` needed);
+    diag (K, D) becomes diagonal matrices; spherical (K,) becomes σ²_k I (``n_features`` needed).
+    """
+    cov = np.asarray(covariances, dtype=float)
+    if covariance_type == "full":
+        return cov
+    if covariance_type == "tied":
+        if n_components is None:
+            raise ValueError("full_covariances needs n_components to repeat a tied covariance.")
+        return np.broadcast_to(cov, (n_components,) + cov.shape).copy()
+    if covariance_type == "diag":
+        return cov[:, :, None] * np.eye(cov.shape[1])
+    if covariance_type == "spherical":
+        if n_features is None:
+            raise ValueError("full_covariances needs n_features to expand spherical variances.")
+        return cov[:, None, None] * np.eye(n_features)
+    raise ValueError(
+        f"covariance_type must be 'full', 'tied', 'diag' or 'spherical', got {covariance_type!r}."
+    )
 
 
 def _log_det_precision_cholesky(params):
@@ -183,7 +194,7 @@ def _log_gaussian(data, params, log_weights):
         prec = P**2 if kind == "diag" else np.repeat((P**2)[:, None], D, axis=1)
         coef = np.hstack([-0.5 * prec, prec * means, (const - 0.5 * (prec * means**2).sum(axis=1))[:, None]])
         return np.dot(coef, data.features).T  # (K, 2D+1) @ (2D+1, N): the (K, N) buffer at once
-    PT = np.transpose(_full_stack(params), (0, 2, 1))  # P_kᵀ, shape (K, D, D)
+    PT = np.transpose(full_covariances(P, kind, K, D), (0, 2, 1))  # P_kᵀ, shape (K, D, D)
     # [P_kᵀ, −P_kᵀ μ_k] for every k, stacked into one (K·D, D + 1) matrix: it maps [x; 1] to the
     # K vectors P_kᵀ (x − μ_k) at once
     shift = np.concatenate([PT, -(PT @ means[:, :, None])], axis=2).reshape(K * D, D + 1)
@@ -412,19 +423,10 @@ class GaussianMixture(MixtureModel):
 
     def _sample_components(self, labels, rng):
         means = self.means_
+        covariances = full_covariances(self.covariances_, self.covariance_type, *means.shape)
         X = np.empty((len(labels), means.shape[1]))
         for k in range(len(means)):
             idx = np.flatnonzero(labels == k)
-            factor = np.linalg.cholesky(self._covariance(k))  # x = μ_k + L z with L Lᵀ = Σ_k
+            factor = np.linalg.cholesky(covariances[k])  # x = μ_k + L z with L Lᵀ = Σ_k
             X[idx] = means[k] + rng.standard_normal((len(idx), means.shape[1])) @ factor.T
         return X
-
-    def _covariance(self, k):
-        cov = self.covariances_
-        if self.covariance_type == "full":
-            return cov[k]
-        if self.covariance_type == "tied":
-            return cov
-        if self.covariance_type == "diag":
-            return np.diag(cov[k])
-        return cov[k] * np.eye(self.means_.shape[1])

@@ -15,6 +15,8 @@ import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.patches import Ellipse
 
+from .gmm import full_covariances  # re-exported: the panels draw full (K, D, D) stacks
+
 __all__ = [
     "PALETTE",
     "StepFigure",
@@ -98,30 +100,6 @@ def plot_data(X, resp=None, ax=None, **kw):
 
 
 # ---- Gaussian components -----------------------------------------------------------------------
-def full_covariances(covariances, covariance_type="full", n_components=None, n_features=None):
-    """Expand covariances of any of scikit-learn's four types to a full (K, D, D) stack.
-
-    full (K, D, D) is returned as is; tied (D, D) is repeated K times (``n_components`` needed);
-    diag (K, D) becomes diagonal matrices; spherical (K,) becomes σ²_k I (``n_features`` needed).
-    """
-    cov = np.asarray(covariances, dtype=float)
-    if covariance_type == "full":
-        return cov
-    if covariance_type == "tied":
-        if n_components is None:
-            raise ValueError("full_covariances needs n_components to repeat a tied covariance.")
-        return np.broadcast_to(cov, (n_components,) + cov.shape).copy()
-    if covariance_type == "diag":
-        return cov[:, :, None] * np.eye(cov.shape[1])
-    if covariance_type == "spherical":
-        if n_features is None:
-            raise ValueError("full_covariances needs n_features to expand spherical variances.")
-        return cov[:, None, None] * np.eye(n_features)
-    raise ValueError(
-        f"covariance_type must be 'full', 'tied', 'diag' or 'spherical', got {covariance_type!r}."
-    )
-
-
 def _params_covariances(params):
     """The (K, D, D) covariances of a GaussianParams, whatever its covariance type."""
     K, D = params.means.shape
