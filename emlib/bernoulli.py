@@ -29,7 +29,8 @@ from ._validation import (
     check_shape,
     check_weights,
 )
-from .em import MixtureModel, soft_posterior
+from . import parallel
+from .em import MixtureModel, gather, soft_posterior
 
 EPS = 1e-10
 INIT_PARAMS = ("random", "random_from_data")
@@ -54,12 +55,31 @@ def _check_beta_prior(beta_prior):
     return a, b
 
 
+class BernoulliData(NamedTuple):
+    """X and its blocks ``(cols, X[cols])`` of consecutive samples (views, not copies)."""
+
+    X: np.ndarray
+    blocks: list
+
+
+def prepare(X):
+    """:class:`BernoulliData` for X: the blocks the steps run over, on separate cores when there are several."""
+    return BernoulliData(X, [(cols, X[cols]) for cols in parallel.split(len(X), X.shape[1])])
+
+
+def _block_log_joint(params):
+    """The E-step's work on one block: a function from ``(cols, X_b)`` to the (K, B) array of
+    log π_k + log p(x_n | μ_k) for the block's samples."""
+    log_mu, log_one_minus = np.log(params.means), np.log1p(-params.means)
+    coef = log_mu - log_one_minus  # (K, D): the second form above
+    const = (log_one_minus.sum(axis=1) + np.log(params.weights))[:, None]
+    return lambda piece: np.dot(coef, piece[1].T) + const  # (K, D) @ (D, B): the E-step's product
+
+
 def log_joint(X, params):
     """log p(x_n, z_n = k | θ) = log π_k + log p(x_n | μ_k), shape (N, K)."""
-    log_mu, log_one_minus = np.log(params.means), np.log1p(-params.means)
-    out = np.dot(log_mu - log_one_minus, X.T)  # (K, N): the one matrix product of the E-step
-    out += (log_one_minus.sum(axis=1) + np.log(params.weights))[:, None]
-    return out.T
+    X = np.asarray(X, dtype=float)
+    return gather(prepare(X).blocks, _block_log_joint(params), len(params.weights))
 
 
 def e_step(X, params):
@@ -85,9 +105,11 @@ def m_step(X, resp, beta_prior=None):
 
 def _m_step(X, resp, prior):
     """:func:`m_step` without the input checks (the model checked X once, before the first step)."""
+    data = X if isinstance(X, BernoulliData) else prepare(X)
     R = np.ascontiguousarray(resp.T)  # (K, N): free when resp is emlib's (N, K) view
     nk = R.sum(axis=1) + 10 * np.finfo(float).eps  # N_k
-    counts = np.dot(R, X)  # Σ_n r_nk x_nd, shape (K, D): the one matrix product of the M-step
+    # Σ_n r_nk x_nd, shape (K, D): the M-step's product, block by block
+    counts = parallel.total(lambda piece: np.dot(R[:, piece[0]], piece[1]), data.blocks)
     if prior is None:
         means = counts / nk[:, None]
     else:
@@ -163,14 +185,17 @@ class BernoulliMixture(MixtureModel):
                 raise ValueError("means_init must hold probabilities in [0, 1].")
         return BernoulliParams(weights, np.clip(means, EPS, 1 - EPS))
 
-    def _log_joint(self, X, params):
-        return log_joint(X, params)
+    def _prepare(self, X):
+        return prepare(X)
+
+    def _block_log_joint(self, params):
+        return _block_log_joint(params)
 
     def _log_prior(self, params):
         return log_prior(params, _check_beta_prior(self.beta_prior))
 
-    def _m_step(self, X, q):
-        return _m_step(X, q.resp, _check_beta_prior(self.beta_prior))
+    def _m_step(self, data, q):
+        return _m_step(data, q.resp, _check_beta_prior(self.beta_prior))
 
     def _set_fitted(self, params, X, finals):
         self._params = params

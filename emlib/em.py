@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import parallel
 from ._validation import (
     ConvergenceWarning,
     check_array,
@@ -61,6 +62,16 @@ def logsumexp(a):
     return top + np.log(_shifted_exp(rows, top).sum(axis=0))
 
 
+def _normalise_rows(rows):
+    """Bayes' rule on one (K, B) block of log p(x_n, z_n = k): ``(r, log p(x_n))``, r a new (K, B) array."""
+    top = rows.max(axis=0)  # m_n = max_k log p(x_n, k)
+    top[~np.isfinite(top)] = 0.0  # a row of -inf stays -inf instead of turning into NaN
+    resp = _shifted_exp(rows, top)  # p(x_n, k) / e^{m_n}, at most 1
+    total = resp.sum(axis=0)  # Σ_k p(x_n, k) / e^{m_n}, between 1 and K
+    resp /= total  # r_nk = p(x_n, k) / Σ_j p(x_n, j)
+    return resp, top + np.log(total)  # log p(x_n) = m_n + log Σ_k e^{log p(x_n, k) − m_n}
+
+
 def normalise(log_joint):
     """Bayes' rule by one log-sum-exp over k: ``(resp, log_norm)`` from log p(x_n, z_n = k | θ).
 
@@ -69,12 +80,28 @@ def normalise(log_joint):
     in place into r, so the E-step evaluates exp once per (n, k).
     """
     rows = log_joint.T  # (K, N)
-    top = rows.max(axis=0)  # m_n = max_k log p(x_n, k)
-    top[~np.isfinite(top)] = 0.0  # a row of -inf stays -inf instead of turning into NaN
-    resp = _shifted_exp(rows, top)  # p(x_n, k) / e^{m_n}, at most 1
-    total = resp.sum(axis=0)  # Σ_k p(x_n, k) / e^{m_n}, between 1 and K
-    resp /= total  # r_nk = p(x_n, k) / Σ_j p(x_n, j)
-    return resp.T, top + np.log(total)  # log p(x_n) = m_n + log Σ_k e^{log p(x_n, k) − m_n}
+    resp, log_norm = np.empty(rows.shape), np.empty(rows.shape[1])
+
+    def block(cols):
+        resp[:, cols], log_norm[cols] = _normalise_rows(rows[:, cols])
+
+    parallel.run(block, parallel.split(rows.shape[1], 2 * rows.shape[0]))
+    return resp.T, log_norm
+
+
+def gather(pieces, block_log_joint, n_components):
+    """log p(x_n, z_n = k | θ) for all samples, block by block: an (N, K) view of a (K, N) buffer.
+
+    ``pieces`` are the blocks ``(cols, data)`` of a prepared data set; ``block_log_joint(piece)``
+    returns the (K, B) array of one block.
+    """
+    out = np.empty((n_components, pieces[-1][0].stop))
+
+    def block(piece):
+        out[:, piece[0]] = block_log_joint(piece)
+
+    parallel.run(block, pieces)
+    return out.T
 
 
 def soft_posterior(log_joint):
@@ -162,12 +189,13 @@ class EMModel:
         X = self._check_X(X, fitting=True)
         rng = check_random_state(self.random_state)
         best, finals = None, []
-        for _ in range(self.n_init):
-            params, history, converged = run_em(self, X, self._init_params(X, rng), self.max_iter, self.tol)
-            score = self._final_score(history)
-            finals.append(score)
-            if best is None or score > best[0]:
-                best = (score, params, history, converged)
+        with parallel.threads():  # the blocks of every step share the cores
+            for _ in range(self.n_init):
+                params, history, converged = run_em(self, X, self._init_params(X, rng), self.max_iter, self.tol)
+                score = self._final_score(history)
+                finals.append(score)
+                if best is None or score > best[0]:
+                    best = (score, params, history, converged)
         _, params, history, converged = best
         if not converged:
             warnings.warn(
@@ -194,6 +222,7 @@ class Evaluation(NamedTuple):
     log_joint: np.ndarray  # log p(x_n, z_n = k | θ), (N, K) view of a (K, N) buffer
     resp: np.ndarray  # r_nk = p(z_n = k | x_n, θ), same layout
     log_norm: np.ndarray  # log p(x_n | θ), shape (N,)
+    entropy: float  # H(r) = −Σ_nk r_nk log r_nk, the entropy of q if this evaluation becomes the E-step
     log_prior: float  # log p(θ) for MAP-EM, 0 for maximum likelihood
 
 
@@ -207,20 +236,41 @@ class Posterior(NamedTuple):
 class MixtureModel(EMModel):
     """Soft EM for a mixture p(x) = Σ_k π_k p(x | θ_k): the Gaussian and Bernoulli mixtures.
 
-    Subclasses provide ``_prepare(X)``, ``_log_joint(data, params)`` (N, K), ``_m_step``,
-    ``_init_params``, ``_n_parameters`` and ``_sample_components``.
+    Subclasses provide ``_prepare(X)`` (whose result has the blocks ``(cols, data)`` of the samples
+    in ``.blocks``), ``_block_log_joint(params)`` (a function from one block to its (K, B) array of
+    log p(x_n, z_n = k | θ)), ``_m_step``, ``_init_params``, ``_n_parameters`` and
+    ``_sample_components``.
     """
 
+    def _log_joint(self, data, params):
+        return gather(data.blocks, self._block_log_joint(params), len(params.weights))
+
     def _evaluate(self, data, params):
-        log_joint = self._log_joint(data, params)
-        resp, log_norm = normalise(log_joint)
-        return Evaluation(log_joint, resp, log_norm, self._log_prior(params))
+        # Block by block, while the block is in the cache: log p(x_n, k), Bayes' rule, and the
+        # block's share of the entropy of r (kept for the ELBO should r become the E-step's q).
+        block_log_joint = self._block_log_joint(params)
+        K, N = len(params.weights), len(data.X)
+        log_joint, resp, log_norm = np.empty((K, N)), np.empty((K, N)), np.empty(N)
+
+        def block(piece):
+            cols = piece[0]
+            rows = block_log_joint(piece)  # (K, B), contiguous
+            log_joint[:, cols] = rows
+            r, log_norm[cols] = _normalise_rows(rows)
+            resp[:, cols] = r
+            log_r = rows - log_norm[cols]  # log r_nk = log p(x_n, k) − log p(x_n)
+            entropy = np.vdot(r, log_r)
+            if not np.isfinite(entropy):  # only when some r_nk = 0 met log r_nk = −inf: 0 log 0 = 0
+                entropy = np.sum(r * np.where(r > 0, log_r, 0.0))
+            return -entropy
+
+        entropy = float(sum(parallel.run(block, data.blocks)))  # added in block order
+        return Evaluation(log_joint.T, resp.T, log_norm, entropy, self._log_prior(params))
 
     def _posterior(self, ev):
-        # q = p(Z | X, θ): already computed by the evaluation; its entropy is kept for the ELBO of
-        # this E entry and of the M entry that follows (q does not change in the M-step).
-        log_resp = (ev.log_joint.T - ev.log_norm).T  # log r_nk = log p(x_n, k) − log p(x_n)
-        return Posterior(ev.resp, -expectation(ev.resp, log_resp))
+        # q = p(Z | X, θ): already computed by the evaluation, with its entropy, which serves the
+        # ELBO of this E entry and of the M entry that follows (q does not change in the M-step).
+        return Posterior(ev.resp, ev.entropy)
 
     def _posterior_from_params(self, X, params):
         return normalise(self._log_joint(self._prepare(X), params))[0]

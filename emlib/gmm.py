@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.linalg import solve_triangular
+from scipy.linalg.lapack import dtrtri
 
 from ._validation import (
     check_array,
@@ -25,7 +26,8 @@ from ._validation import (
     check_shape,
     check_weights,
 )
-from .em import MixtureModel, soft_posterior
+from . import parallel
+from .em import MixtureModel, gather, soft_posterior
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
@@ -65,19 +67,36 @@ def precision_cholesky(covariances, covariance_type="full"):
             raise ValueError(_SINGULAR.format(k=k))
         return 1.0 / np.sqrt(covariances)
     stack = covariances[None] if covariance_type == "tied" else covariances
+    try:
+        lower = np.linalg.cholesky(stack)  # Σ_k = L_k L_kᵀ, for all k in one call
+    except np.linalg.LinAlgError:
+        lower = None
+    # Cholesky also "succeeds" on rounding noise. L_dd² / Σ_dd is the share of feature d's
+    # variance that the earlier features leave unexplained; when it vanishes, Σ is singular
+    # in floating point (a scale-free test: it does not depend on the units of X).
+    diagonal = np.diagonal(stack, axis1=1, axis2=2)
+    singular = (np.ones(len(stack), bool) if lower is None else
+                (np.diagonal(lower, axis1=1, axis2=2) ** 2 < _RANK_TOL * diagonal).any(axis=1))
+    if singular.any():
+        k = "(shared)" if covariance_type == "tied" else _first_singular(stack, singular)
+        raise ValueError(_SINGULAR.format(k=k))
     out = np.empty_like(stack)
-    for k, cov in enumerate(stack):
-        try:
-            lower = np.linalg.cholesky(cov)
-        except np.linalg.LinAlgError:
-            raise ValueError(_SINGULAR.format(k="(shared)" if covariance_type == "tied" else k)) from None
-        # Cholesky also "succeeds" on rounding noise. L_dd² / Σ_dd is the share of feature d's
-        # variance that the earlier features leave unexplained; when it vanishes, Σ is singular
-        # in floating point (a scale-free test: it does not depend on the units of X).
-        if (np.diag(lower) ** 2 < _RANK_TOL * np.diag(cov)).any():
-            raise ValueError(_SINGULAR.format(k="(shared)" if covariance_type == "tied" else k))
-        out[k] = solve_triangular(lower, np.eye(len(cov)), lower=True).T
+    for k, factor in enumerate(lower):
+        inverse, _ = dtrtri(factor, lower=1)  # L_k⁻¹, lower triangular like L_k
+        out[k] = inverse.T  # P_k = L_k⁻ᵀ, upper triangular
     return out[0] if covariance_type == "tied" else out
+
+
+def _first_singular(stack, suspects):
+    """The first component whose covariance fails Cholesky or the rank test, for the error message."""
+    for k in np.flatnonzero(suspects):
+        try:
+            lower = np.linalg.cholesky(stack[k])
+        except np.linalg.LinAlgError:
+            return k
+        if (np.diag(lower) ** 2 < _RANK_TOL * np.diag(stack[k])).any():
+            return k
+    return int(np.flatnonzero(suspects)[0])
 
 
 def make_params(weights, means, covariances, covariance_type="full"):
@@ -134,53 +153,49 @@ def _log_det_precision_cholesky(params):
 class GaussianData(NamedTuple):
     """What the E- and M-steps need from X alone, laid out for matrix products; built once per fit.
 
-    ``X`` (N, D) as given; ``XT1`` the (D + 1, N) array whose columns are [x_n; 1] (full and tied
-    covariances), or ``features`` the (2D + 1, N) array whose columns are [x_n²; x_n; 1] (diag and
-    spherical). Each row is contiguous, so sums over d run over whole rows.
+    ``X`` (N, D) as given, and ``blocks``: pairs ``(cols, F)`` of a slice of consecutive samples and
+    their features, a contiguous array whose columns are [1; x_n] (full and tied covariances,
+    D + 1 rows) or [1; x_n; x_n²] (diag and spherical, 2D + 1 rows). Contiguous blocks make
+    faster matrix products than slices of one big array, and separate blocks run on separate cores.
     """
 
     X: np.ndarray
-    XT1: np.ndarray = None
-    features: np.ndarray = None
-    work: np.ndarray = None  # scratch space for one block of samples, reused by every step of a fit
-
-
-_BLOCK = 1 << 18  # numbers in a work array: 2 MB, small enough to stay in the cache while it is used
+    blocks: list
 
 
 def prepare(X, covariance_type="full"):
-    """:class:`GaussianData` for X: the transposes the steps use, computed once."""
+    """:class:`GaussianData` for X: the rows [1; x] (and x² for diag/spherical), computed once."""
     N, D = X.shape
-    if covariance_type in ("full", "tied"):
-        XT1 = np.empty((D + 1, N))
-        XT1[:D] = X.T
-        XT1[D] = 1.0  # the row of ones carries the −P_kᵀ μ_k shift inside the matrix product
-        # One scratch array for the whole fit: a fresh 2 MB array at every step would cost the
-        # operating system's page faults again and again.
-        return GaussianData(X, XT1=XT1, work=np.empty(_BLOCK))
-    features = np.empty((2 * D + 1, N))
-    np.square(X.T, out=features[:D])
-    features[D:2 * D] = X.T
-    features[2 * D] = 1.0
-    return GaussianData(X, features=features)
+    rows = D + 1 if covariance_type in ("full", "tied") else 2 * D + 1
+    pieces = []
+    for cols in parallel.split(N, rows):
+        F = np.empty((rows, cols.stop - cols.start))
+        F[0] = 1.0  # the row of ones carries the constant terms inside the matrix products
+        F[1:D + 1] = X[cols].T
+        if rows > D + 1:
+            np.square(F[1:D + 1], out=F[D + 1:])
+        pieces.append((cols, F))
+    return GaussianData(X, pieces)
 
 
-def _blocks(n_samples, per_sample):
-    """Slices of consecutive samples, sized so that ``per_sample`` numbers for each fill one block."""
-    size = max(1, _BLOCK // per_sample)
-    return [slice(start, min(start + size, n_samples)) for start in range(0, n_samples, size)]
+def _strips(PT):
+    """Split the rows of P_kᵀ into strips, each with the number of leading columns it needs.
+
+    P_k = L_k⁻ᵀ is upper triangular, so row d of P_kᵀ is zero beyond column d: a strip of rows needs
+    only the first columns of [1; x] (the 1 for the shift, then x_0 … x_d). With four strips this
+    skips over a third of the E-step's multiplications. The widths are read from the entries, so
+    any factor (for example one given through ``precisions_init``) is multiplied correctly.
+    """
+    K, D, _ = PT.shape
+    height = max(4, -(-D // 4))
+    used = np.any(PT != 0, axis=0)  # (D, D): row d of some P_kᵀ uses column c
+    last = np.array([np.flatnonzero(row).max(initial=0) for row in used])
+    return [(slice(top, top + height), 2 + last[top:top + height].max()) for top in range(0, D, height)]
 
 
-def _work(data, rows, block):
-    """A C-contiguous (rows, block length) array in the scratch space of ``data``."""
-    shape = (rows, block.stop - block.start)
-    if shape[0] * shape[1] > len(data.work):  # only when a single sample needs more than a block
-        return np.empty(shape)
-    return data.work[: shape[0] * shape[1]].reshape(shape)
-
-
-def _log_gaussian(data, params, log_weights):
-    """log π_k + log N(x_n | μ_k, Σ_k) for every sample and component: an (N, K) view of (K, N).
+def _block_log_gaussian(params, log_weights):
+    """The E-step's work on one block: a function from ``(cols, F)`` to the (K, B) array of
+    log π_k + log N(x_n | μ_k, Σ_k) for the block's samples.
 
     log N(x | μ_k, Σ_k) = −D/2 log 2π + Σ_d log (P_k)_dd − ½ |P_kᵀ (x − μ_k)|².
     """
@@ -189,23 +204,35 @@ def _log_gaussian(data, params, log_weights):
     # the part that does not depend on x: log π_k − D/2 log 2π + log|Σ_k|^{-1/2}
     const = log_weights - 0.5 * D * _LOG_2PI + _log_det_precision_cholesky(params)
     if kind in ("diag", "spherical"):
-        # Expand the square, so that one matrix product with the rows [x²; x; 1] gives everything:
-        # −½ Σ_d p_kd² (x_d − μ_kd)² = Σ_d (−½ p_kd²) x_d² + Σ_d (p_kd² μ_kd) x_d − ½ Σ_d p_kd² μ_kd²
+        # Expand the square, so that one matrix product with the rows [1; x; x²] gives everything:
+        # −½ Σ_d p_kd² (x_d − μ_kd)² = −½ Σ_d p_kd² μ_kd² + Σ_d (p_kd² μ_kd) x_d + Σ_d (−½ p_kd²) x_d²
         prec = P**2 if kind == "diag" else np.repeat((P**2)[:, None], D, axis=1)
-        coef = np.hstack([-0.5 * prec, prec * means, (const - 0.5 * (prec * means**2).sum(axis=1))[:, None]])
-        return np.dot(coef, data.features).T  # (K, 2D+1) @ (2D+1, N): the (K, N) buffer at once
+        coef = np.hstack([(const - 0.5 * (prec * means**2).sum(axis=1))[:, None], prec * means, -0.5 * prec])
+        return lambda piece: np.dot(coef, piece[1])  # (K, 2D+1) @ (2D+1, B)
     PT = np.transpose(full_covariances(P, kind, K, D), (0, 2, 1))  # P_kᵀ, shape (K, D, D)
-    # [P_kᵀ, −P_kᵀ μ_k] for every k, stacked into one (K·D, D + 1) matrix: it maps [x; 1] to the
-    # K vectors P_kᵀ (x − μ_k) at once
-    shift = np.concatenate([PT, -(PT @ means[:, :, None])], axis=2).reshape(K * D, D + 1)
-    out = np.empty((K, data.XT1.shape[1]))
-    for block in _blocks(data.XT1.shape[1], K * D):  # (K, D, B) work arrays, never (K, D, N)
-        y = np.dot(shift, data.XT1[:, block], out=_work(data, K * D, block))
-        y = y.reshape(K, D, -1)  # y_kn = P_kᵀ (x_n − μ_k)
-        np.einsum("kdn,kdn->kn", y, y, out=out[:, block])  # |y_kn|² = (x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k)
-    out *= -0.5
-    out += const[:, None]
-    return out.T
+    # [−P_kᵀ μ_k, P_kᵀ] maps [1; x] to P_kᵀ (x − μ_k); one strip of rows for all k is one matrix
+    shift = np.concatenate([-(PT @ means[:, :, None]), PT], axis=2)  # (K, D, D + 1)
+    strips = [(np.ascontiguousarray(shift[:, rows, :width]).reshape(-1, width), width)
+              for rows, width in _strips(PT)]
+
+    def block(piece):
+        F = piece[1]
+        out = np.empty((K, F.shape[1]))
+        # y_kn = P_kᵀ (x_n − μ_k) needs K·D numbers per sample: a few hundred samples at a time
+        for sub in parallel.split(F.shape[1], K * D):
+            squares = np.zeros((K, sub.stop - sub.start))
+            for matrix, width in strips:  # (K·h, width) @ (width, B) products, strip by strip
+                y = np.dot(matrix, F[:width, sub]).reshape(K, -1, sub.stop - sub.start)
+                squares += np.einsum("kdn,kdn->kn", y, y)  # |y_kn|² = (x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k)
+            out[:, sub] = const[:, None] - 0.5 * squares
+        return out
+
+    return block
+
+
+def _log_gaussian(data, params, log_weights):
+    """log π_k + log N(x_n | μ_k, Σ_k) for every sample and component: an (N, K) view of (K, N)."""
+    return gather(data.blocks, _block_log_gaussian(params, log_weights), len(params.means))
 
 
 def estimate_log_prob(X, params):
@@ -248,32 +275,38 @@ def m_step(X, resp, covariance_type="full", reg_covar=1e-6):
 
 def _m_step(data, resp, covariance_type, reg_covar):
     """:func:`m_step` on prepared data, without the input checks (the model checked X once)."""
-    X = data.X
+    N, D = data.X.shape
     R = np.ascontiguousarray(resp.T)  # (K, N): free when resp is emlib's (N, K) view
-    nk = R.sum(axis=1) + 10 * np.finfo(float).eps  # N_k, kept > 0 as scikit-learn does
-    means = (R @ X) / nk[:, None]  # μ_k = Σ_n r_nk x_n / N_k
-    (K, D), N = means.shape, X.shape[0]
+    # One product with the rows [1; x] (and x²) gives, as a (K, rows) array,
+    # N_k = Σ_n r_nk, Σ_n r_nk x_n (and Σ_n r_nk x_n²)
+    moments = parallel.total(lambda piece: np.dot(R[:, piece[0]], piece[1].T), data.blocks)
+    nk = moments[:, 0] + 10 * np.finfo(float).eps  # N_k, kept > 0 as scikit-learn does
+    means = moments[:, 1:D + 1] / nk[:, None]  # μ_k = Σ_n r_nk x_n / N_k
+    K = len(means)
     if covariance_type == "full":
-        XT = data.XT1[:D]  # (D, N)
-        sqrt_resp = np.sqrt(R)
-        covariances = np.zeros((K, D, D))
-        scatter = np.empty((D, D))
-        for block in _blocks(N, D):  # a block of samples at a time, read once for all K components
-            diff = _work(data, D, block)
+
+        def scatter(piece):  # Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ over one block, for every k
+            cols, F = piece
+            weight = np.sqrt(R[:, cols])
+            diff = np.empty((D, cols.stop - cols.start))
+            out = np.empty((K, D, D))
             for k in range(K):
-                np.subtract(XT[:, block], means[k][:, None], out=diff)  # x_n − μ_k around the NEW mean
-                diff *= sqrt_resp[k, block]  # √r_nk (x_n − μ_k): then one product A Aᵀ (BLAS syrk)
-                np.dot(diff, diff.T, out=scatter)  # gives Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ
-                covariances[k] += scatter
+                np.subtract(F[1:], means[k][:, None], out=diff)  # x_n − μ_k around the NEW mean
+                diff *= weight[k]  # √r_nk (x_n − μ_k): then one product A Aᵀ (BLAS syrk)
+                np.dot(diff, diff.T, out=out[k])
+            return out
+
+        covariances = parallel.total(scatter, data.blocks)
         covariances /= nk[:, None, None]
         covariances[:, np.arange(D), np.arange(D)] += reg_covar
     elif covariance_type == "tied":
         # one Σ for all: Σ_n x_n x_nᵀ / N − Σ_k N_k μ_k μ_kᵀ / N (the pooled scatter)
-        covariances = (X.T @ X - (nk * means.T) @ means) / nk.sum()
+        second = parallel.total(lambda piece: np.dot(piece[1][1:], piece[1][1:].T), data.blocks)
+        covariances = (second - (nk * means.T) @ means) / nk.sum()
         covariances.flat[:: D + 1] += reg_covar
     else:
-        # per-feature variances: E_r[x²] − μ², with the rows x² of the prepared features
-        variances = (R @ data.features[:D].T) / nk[:, None] - means**2 + reg_covar
+        # per-feature variances: E_r[x²] − μ², with Σ_n r_nk x_n² from the rows x² of the features
+        variances = moments[:, D + 1:] / nk[:, None] - means**2 + reg_covar
         covariances = variances if covariance_type == "diag" else variances.mean(axis=1)
     weights = nk / nk.sum()
     return GaussianParams(weights, means, covariances, precision_cholesky(covariances, covariance_type), covariance_type)
@@ -396,8 +429,8 @@ class GaussianMixture(MixtureModel):
     def _prepare(self, X):
         return prepare(X, self.covariance_type)
 
-    def _log_joint(self, data, params):
-        return _log_gaussian(data, params, np.log(params.weights))
+    def _block_log_joint(self, params):
+        return _block_log_gaussian(params, np.log(params.weights))
 
     def _m_step(self, data, q):
         return _m_step(data, q.resp, self.covariance_type, self.reg_covar)
