@@ -2,6 +2,7 @@
 
 import argparse
 import datetime
+import os
 
 from .cases import CASES, QUICK_CASES, format_table, machine_summary, run
 
@@ -10,7 +11,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes (seconds, not minutes)")
     parser.add_argument("--repeats", type=int, help="timed repeats per fit (median is reported)")
-    parser.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP threads for both libraries (default 1)")
+    parser.add_argument("--threads", type=int, default=os.cpu_count(),
+                        help="threads both libraries may use (default: every core; 1 measures one core)")
     parser.add_argument("--clock", choices=["cpu", "wall"], help="default: cpu with one thread, wall otherwise")
     parser.add_argument("--only", help="run only the cases whose kind contains this (e.g. gmm-full, kmeans)")
     parser.add_argument("--markdown", metavar="PATH", help="also write the table and the machine to PATH")
