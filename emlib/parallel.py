@@ -22,13 +22,20 @@ from functools import lru_cache
 import numpy as np
 
 SIZE = 1 << 18  # numbers in one block's work array at most: 2 MB, which stays in the cache
-SHARES = 4  # a large data set is cut into at least this many blocks, for the threads to share
-MIN_SAMPLES = 2048  # but no block is cut smaller than this: each costs a few calls into numpy
+SHARES = 4  # a large data set is cut into a multiple of this many blocks, for the threads to share
+MIN_SAMPLES = 2048  # "large": at least SHARES blocks of this many samples (each block costs a few calls)
 
 
 def split(n_samples, per_sample):
-    """Slices of consecutive samples (blocks): ``per_sample`` numbers for each fit in one work array."""
-    size = max(1, min(SIZE // per_sample, max(MIN_SAMPLES, -(-n_samples // SHARES))))
+    """Slices of consecutive samples (blocks): ``per_sample`` numbers for each fit in one work array.
+
+    A large data set gets a multiple of SHARES blocks of equal size, so that 2 or 4 threads share
+    them evenly (5 blocks on 2 threads would leave one thread idle for a fifth of the time).
+    """
+    count = -(-n_samples // max(1, SIZE // per_sample))  # the fewest blocks that fit the work array
+    if n_samples >= SHARES * MIN_SAMPLES:
+        count = SHARES * -(-count // SHARES)
+    size = -(-n_samples // count)
     return [slice(start, min(start + size, n_samples)) for start in range(0, n_samples, size)]
 
 
