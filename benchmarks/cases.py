@@ -115,14 +115,7 @@ _CLOCK = {"cpu": time.process_time, "wall": time.perf_counter}
 _clock = time.process_time  # set by run()
 
 
-# After a call on several threads, OpenBLAS's helper threads spin for a while (about 0.1 s) before
-# they sleep; a fit started in that window would share its cores with them. Every timed fit
-# therefore starts after this pause, whichever library ran before it.
-_SETTLE_S = 0.25
-
-
 def _timed(fit, max_iter):
-    time.sleep(_SETTLE_S)
     start = _clock()
     model = fit(max_iter)
     return _clock() - start, model
@@ -160,10 +153,15 @@ def _with_peer_settings(fits, name, threads):
 
     The peer is then reported at its better setting: on a machine whose BLAS threads wait for each
     other (a small VM, or one shared with other work) a library can be faster on one thread.
+
+    Order matters: after a call on several threads, OpenBLAS's helper threads spin for about 0.1 s
+    before they sleep, and a fit started meanwhile shares its cores with them. The peer's
+    single-threaded fits therefore come last in every round, so that emlib's fits, which come first
+    in the next round, never follow a multi-threaded one (emlib's own BLAS calls run on one thread).
     """
     if threads > 1:
-        fits[f"{name}, 1 thread"] = _single_threaded(fits[name])
         fits[f"{name}, {threads} threads"] = fits.pop(name)
+        fits[f"{name}, 1 thread"] = _single_threaded(fits[f"{name}, {threads} threads"])
     return fits
 
 
@@ -331,8 +329,9 @@ def run(quick=False, *, cases=None, repeats=None, n_iter=None, threads=None, clo
 
     global _clock
     cases = cases if cases is not None else (QUICK_CASES if quick else CASES)
-    repeats = repeats if repeats is not None else (3 if quick else 7)
-    n_lo, n_hi = n_iter if n_iter is not None else ((2, 7) if quick else (3, 23))
+    repeats = repeats if repeats is not None else (3 if quick else 5)
+    # n_lo = 13: the timed window starts once a fit is under way (threads awake, caches warm)
+    n_lo, n_hi = n_iter if n_iter is not None else ((2, 7) if quick else (13, 33))
     threads = threads or os.cpu_count()
     clock = clock or ("cpu" if threads == 1 else "wall")
     _clock = _CLOCK[clock]

@@ -3,10 +3,10 @@
 A model plugs these functions into the loop (scikit-learn's ``BaseMixture`` is organised the same way):
 
 - ``_prepare(X)``             -> whatever the steps need from X alone, computed once per fit
-                                 (for example Xᵀ as a contiguous (D, N) array)
+                                 (for mixtures: X cut into blocks of samples, laid out for products)
 - ``_init_params(X, rng)``    -> θ₀
 - ``_evaluate(data, θ)``      -> everything the E-step needs at θ, computed in one pass
-                                 (for mixtures: log p(x_n, z_n = k | θ), r_nk and log p(x_n | θ))
+                                 (for mixtures: log p(x_n, z_n = k | θ), r_nk, log p(x_n | θ) and H(r))
 - ``_posterior(ev)``          -> q, the E-step's responsibilities (soft) or assignments (hard)
 - ``_m_step(data, q)``        -> the θ that maximises the bound for this q
 - ``_record(ev, q)``          -> the quantities stored in the history (log-likelihood, ELBO, KL or J)
@@ -19,6 +19,9 @@ Memory layout: responsibility-like arrays are (N, K) to the reader, as in scikit
 views of C-ordered (K, N) buffers. Sums and maxima over k then run over K contiguous rows of length
 N, which is how numpy's reductions are fastest, and ``resp.T`` is a free, contiguous (K, N) array
 for the M-step's matrix products and for the ELBO's dot products.
+
+Blocks: the mixtures' E- and M-steps run over blocks of consecutive samples, several at a time on
+separate threads (:mod:`emlib.parallel`); a fit holds BLAS to one thread meanwhile.
 """
 
 import warnings

@@ -277,9 +277,10 @@ def _m_step(data, resp, covariance_type, reg_covar):
     """:func:`m_step` on prepared data, without the input checks (the model checked X once)."""
     N, D = data.X.shape
     R = np.ascontiguousarray(resp.T)  # (K, N): free when resp is emlib's (N, K) view
-    # One product with the rows [1; x] (and x²) gives, as a (K, rows) array,
-    # N_k = Σ_n r_nk, Σ_n r_nk x_n (and Σ_n r_nk x_n²)
-    moments = parallel.total(lambda piece: np.dot(R[:, piece[0]], piece[1].T), data.blocks)
+    # One product per block with the rows [1; x] (and x²) gives N_k = Σ_n r_nk, Σ_n r_nk x_n
+    # (and Σ_n r_nk x_n²): (rows, B) @ (B, K), the faster of the two orders, then stored as (K, rows)
+    moments = parallel.total(lambda piece: np.dot(piece[1], R[:, piece[0]].T), data.blocks)
+    moments = np.ascontiguousarray(moments.T)
     nk = moments[:, 0] + 10 * np.finfo(float).eps  # N_k, kept > 0 as scikit-learn does
     means = moments[:, 1:D + 1] / nk[:, None]  # μ_k = Σ_n r_nk x_n / N_k
     K = len(means)
