@@ -53,7 +53,10 @@ _EXP_FLOOR = -700.0
 def _shifted_exp(rows, top):
     """exp(rows − top) for a (K, N) array and a row maximum ``top``, in one new (K, N) buffer."""
     out = np.subtract(rows, top)  # ≤ 0, so exp cannot overflow
-    np.maximum(out, _EXP_FLOOR, out=out, where=out != -np.inf)
+    if out.min() == -np.inf:  # a component of weight 0: keep its −inf, so that its exp is 0
+        np.maximum(out, _EXP_FLOOR, out=out, where=out != -np.inf)
+    else:  # the usual case, and the faster operation
+        np.maximum(out, _EXP_FLOOR, out=out)
     return np.exp(out, out=out)
 
 

@@ -160,3 +160,17 @@ def test_predict_is_argmax_of_predict_proba(make_blobs):
     assert np.array_equal(model.predict(X), model.predict_proba(X).argmax(axis=1))
     assert np.array_equal(model.fit_predict(X), model.predict(X))
     assert model.score(X) == pytest.approx(model.score_samples(X).mean())
+
+
+def test_a_component_of_weight_zero_gets_no_responsibility(make_blobs):
+    # log π_k = −inf for that component: its responsibilities are exactly 0, and nothing is NaN
+    X, _ = make_blobs(0, n_samples=300, n_features=2, n_components=3)
+    params = gmm.make_params([0.5, 0.0, 0.5], X[:3], np.stack([np.eye(2)] * 3))
+    log_resp, log_norm = gmm.e_step(X, params)
+    assert np.all(np.exp(log_resp[:, 1]) == 0) and np.isfinite(log_norm).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = emlib.GaussianMixture(3, weights_init=[0.5, 0.0, 0.5], means_init=X[:3], max_iter=3).fit(X)
+    first_e = model.history_[1]
+    assert np.isfinite(first_e.elbo) and abs(first_e.kl) <= 1e-9 * abs(first_e.log_likelihood)
+    assert np.all(model.history_.responsibilities(X, 1)[:, 1] == 0)
