@@ -30,7 +30,7 @@ from ._validation import (
     check_weights,
 )
 from . import parallel
-from .em import MixtureModel, gather, soft_posterior
+from .em import MixtureModel, gather, log_weights, soft_posterior
 
 EPS = 1e-10
 INIT_PARAMS = ("random", "random_from_data")
@@ -72,7 +72,7 @@ def _block_log_joint(params):
     log π_k + log p(x_n | μ_k) for the block's samples."""
     log_mu, log_one_minus = np.log(params.means), np.log1p(-params.means)
     coef = log_mu - log_one_minus  # (K, D): the second form above
-    const = (log_one_minus.sum(axis=1) + np.log(params.weights))[:, None]
+    const = (log_one_minus.sum(axis=1) + log_weights(params.weights))[:, None]
     return lambda piece: np.dot(coef, piece[1].T) + const  # (K, D) @ (D, B): the E-step's product
 
 
@@ -103,13 +103,22 @@ def m_step(X, resp, beta_prior=None):
     return _m_step(X, resp, prior)
 
 
-def _m_step(X, resp, prior):
-    """:func:`m_step` without the input checks (the model checked X once, before the first step)."""
+def _counts(piece, resp_block):
+    """One block's share of Σ_n r_nk x_nd, as a (D, K) array: the M-step's product, (D, B) @ (B, K)."""
+    return np.dot(piece[1].T, resp_block.T)
+
+
+def _m_step(X, resp, prior, counts=None):
+    """:func:`m_step` without the input checks (the model checked X once, before the first step).
+
+    ``counts``: the sum of :func:`_counts` over the blocks, if the E-step has added it up already.
+    """
     data = X if isinstance(X, BernoulliData) else prepare(X)
     R = np.ascontiguousarray(resp.T)  # (K, N): free when resp is emlib's (N, K) view
     nk = R.sum(axis=1) + 10 * np.finfo(float).eps  # N_k
-    # Σ_n r_nk x_nd, shape (K, D): the M-step's product, block by block
-    counts = parallel.total(lambda piece: np.dot(R[:, piece[0]], piece[1]), data.blocks)
+    if counts is None:
+        counts = parallel.total(lambda piece: _counts(piece, R[:, piece[0]]), data.blocks)
+    counts = counts.T  # Σ_n r_nk x_nd, shape (K, D)
     if prior is None:
         means = counts / nk[:, None]
     else:
@@ -194,8 +203,11 @@ class BernoulliMixture(MixtureModel):
     def _log_prior(self, params):
         return log_prior(params, _check_beta_prior(self.beta_prior))
 
+    def _block_statistics(self, piece, resp_block):
+        return _counts(piece, resp_block)
+
     def _m_step(self, data, q):
-        return _m_step(data, q.resp, _check_beta_prior(self.beta_prior))
+        return _m_step(data, q.resp, _check_beta_prior(self.beta_prior), q.statistics)
 
     def _set_fitted(self, params, X, finals):
         self._params = params

@@ -5,8 +5,9 @@ A model plugs these functions into the loop (scikit-learn's ``BaseMixture`` is o
 - ``_prepare(X)``             -> whatever the steps need from X alone, computed once per fit
                                  (for mixtures: X cut into blocks of samples, laid out for products)
 - ``_init_params(X, rng)``    -> θ₀
-- ``_evaluate(data, θ)``      -> everything the E-step needs at θ, computed in one pass
-                                 (for mixtures: log p(x_n, z_n = k | θ), r_nk, log p(x_n | θ) and H(r))
+- ``_evaluate(data, θ, q)``   -> everything the E-step needs at θ, computed in one pass (for mixtures:
+                                 r_nk, log p(x_n | θ), H(r), E_r[log p(X, Z | θ)], and E_q of the same
+                                 for the q of the E-step before, if there was one)
 - ``_posterior(ev)``          -> q, the E-step's responsibilities (soft) or assignments (hard)
 - ``_m_step(data, q)``        -> the θ that maximises the bound for this q
 - ``_record(ev, q)``          -> the quantities stored in the history (log-likelihood, ELBO, KL or J)
@@ -58,6 +59,12 @@ def _shifted_exp(rows, top):
     else:  # the usual case, and the faster operation
         np.maximum(out, _EXP_FLOOR, out=out)
     return np.exp(out, out=out)
+
+
+def log_weights(weights):
+    """log π_k, where a weight of 0 gives −inf without a warning: that component takes no samples."""
+    with np.errstate(divide="ignore"):
+        return np.log(weights)
 
 
 def logsumexp(a):
@@ -131,6 +138,14 @@ def expectation(resp, values):
     return float(total)
 
 
+def _block_expectation(resp, values):
+    """Σ r v over one (K, B) block: :func:`expectation` for blocks (0 · (−inf) counts as 0)."""
+    total = np.vdot(resp, values)
+    if not np.isfinite(total):  # only when some r_nk = 0 met v_nk = −inf: drop those terms
+        total = np.sum(resp * np.where(resp > 0, values, 0.0))
+    return total
+
+
 def elbo(log_joint, resp, log_resp):
     """L(q, θ) = Σ_n Σ_k q_nk (log p(x_n, z_n = k | θ) − log q_nk) = E_q[log p(X, Z | θ)] + H(q).
 
@@ -146,14 +161,14 @@ def run_em(model, X, params, max_iter, tol):
     """
     history = History(model._posterior_from_params)
     data = model._prepare(X)  # what depends on X alone (e.g. Xᵀ), once per fit rather than per step
-    ev = model._evaluate(data, params)
+    ev = model._evaluate(data, params, None)
     history._append(Step("init", 0, params, **model._record(ev, None)))
     q_prev, converged = None, False
     for iteration in range(1, max_iter + 1):
         q = model._posterior(ev)  # E-step: θ fixed, q changes
         history._append(Step("E", iteration, params, **model._record(ev, q)))
         params = model._m_step(data, q)  # M-step: q fixed, θ changes
-        ev = model._evaluate(data, params)  # at the new θ: this M entry's values and the next E-step
+        ev = model._evaluate(data, params, q)  # at the new θ: this M entry's values and the next E-step
         history._append(Step("M", iteration, params, **model._record(ev, q)))
         if model.verbose:
             model._print_iteration(history, X.shape[0])
@@ -225,18 +240,22 @@ class EMModel:
 class Evaluation(NamedTuple):
     """A mixture's E-step quantities at one θ, computed together in one pass over the data."""
 
-    log_joint: np.ndarray  # log p(x_n, z_n = k | θ), (N, K) view of a (K, N) buffer
-    resp: np.ndarray  # r_nk = p(z_n = k | x_n, θ), same layout
+    resp: np.ndarray  # r_nk = p(z_n = k | x_n, θ), (N, K) view of a (K, N) buffer
     log_norm: np.ndarray  # log p(x_n | θ), shape (N,)
     entropy: float  # H(r) = −Σ_nk r_nk log r_nk, the entropy of q if this evaluation becomes the E-step
+    expected: float  # E_r[log p(X, Z | θ)] = Σ_nk r_nk log p(x_n, k | θ), for the ELBO of that E-step
+    expected_before: float  # the same under the q given to the evaluation (the M entry's ELBO), or None
+    statistics: np.ndarray  # the M-step's sums over n for this r (see MixtureModel), (S, K)
     log_prior: float  # log p(θ) for MAP-EM, 0 for maximum likelihood
 
 
 class Posterior(NamedTuple):
-    """q after an E-step: the responsibilities and their entropy H(q) = −Σ_nk r_nk log r_nk."""
+    """q after an E-step: the responsibilities, their entropy H(q) = −Σ_nk r_nk log r_nk, and the
+    expected sufficient statistics the M-step turns into θ."""
 
     resp: np.ndarray
     entropy: float
+    statistics: np.ndarray
 
 
 class MixtureModel(EMModel):
@@ -244,39 +263,53 @@ class MixtureModel(EMModel):
 
     Subclasses provide ``_prepare(X)`` (whose result has the blocks ``(cols, data)`` of the samples
     in ``.blocks``), ``_block_log_joint(params)`` (a function from one block to its (K, B) array of
-    log p(x_n, z_n = k | θ)), ``_m_step``, ``_init_params``, ``_n_parameters`` and
-    ``_sample_components``.
+    log p(x_n, z_n = k | θ)), ``_block_statistics(piece, r)`` (the block's share of the sums over n
+    that the M-step needs, such as N_k and Σ_n r_nk x_n, as an (S, K) array), ``_m_step``,
+    ``_init_params``, ``_n_parameters`` and ``_sample_components``.
+
+    The E-step adds up those sums while each block is in the cache, right after its
+    responsibilities; the M-step then turns them into θ. These are EM's "expected sufficient
+    statistics": for these models, everything the M-step needs from q and X.
     """
 
     def _log_joint(self, data, params):
         return gather(data.blocks, self._block_log_joint(params), len(params.weights))
 
-    def _evaluate(self, data, params):
+    def _evaluate(self, data, params, q=None):
         # Block by block, while the block is in the cache: log p(x_n, k), Bayes' rule, and the
-        # block's share of the entropy of r (kept for the ELBO should r become the E-step's q).
+        # block's shares of the ELBO's terms (the entropy of r and the expected log-joint, kept for
+        # when r becomes the E-step's q; the expected log-joint under the previous q, for the M
+        # entry) and of the M-step's sums.
         block_log_joint = self._block_log_joint(params)
         K, N = len(params.weights), len(data.X)
-        log_joint, resp, log_norm = np.empty((K, N)), np.empty((K, N)), np.empty(N)
+        resp, log_norm = np.empty((K, N)), np.empty(N)
+        before = None if q is None else q.resp.T  # (K, N)
 
         def block(piece):
             cols = piece[0]
             rows = block_log_joint(piece)  # (K, B), contiguous
-            log_joint[:, cols] = rows
             r, log_norm[cols] = _normalise_rows(rows)
             resp[:, cols] = r
-            log_r = rows - log_norm[cols]  # log r_nk = log p(x_n, k) − log p(x_n)
-            entropy = np.vdot(r, log_r)
-            if not np.isfinite(entropy):  # only when some r_nk = 0 met log r_nk = −inf: 0 log 0 = 0
-                entropy = np.sum(r * np.where(r > 0, log_r, 0.0))
-            return -entropy
+            shares = [
+                -_block_expectation(r, rows - log_norm[cols]),  # H(r): log r_nk = log p(x_n, k) − log p(x_n)
+                _block_expectation(r, rows),
+                0.0 if before is None else _block_expectation(before[:, cols], rows),
+            ]
+            return np.array(shares), self._block_statistics(piece, r)
 
-        entropy = float(sum(parallel.run(block, data.blocks)))  # added in block order
-        return Evaluation(log_joint.T, resp.T, log_norm, entropy, self._log_prior(params))
+        parts = parallel.run(block, data.blocks)
+        shares, statistics = parts[0][0].copy(), parts[0][1].copy()
+        for block_shares, block_statistics in parts[1:]:  # added in block order
+            shares += block_shares
+            statistics += block_statistics
+        entropy, expected, expected_before = (float(value) for value in shares)
+        return Evaluation(resp.T, log_norm, entropy, expected, None if q is None else expected_before,
+                          statistics, self._log_prior(params))
 
     def _posterior(self, ev):
         # q = p(Z | X, θ): already computed by the evaluation, with its entropy, which serves the
         # ELBO of this E entry and of the M entry that follows (q does not change in the M-step).
-        return Posterior(ev.resp, ev.entropy)
+        return Posterior(ev.resp, ev.entropy, ev.statistics)
 
     def _posterior_from_params(self, X, params):
         return normalise(self._log_joint(self._prepare(X), params))[0]
@@ -286,8 +319,10 @@ class MixtureModel(EMModel):
         log_likelihood = float(ev.log_norm.sum()) + ev.log_prior  # log p(X | θ) = Σ_n log p(x_n | θ)
         if q is None:
             return {"log_likelihood": log_likelihood}
-        # L(q, θ) = E_q[log p(X, Z | θ)] + H(q): one dot product, the entropy comes from the E-step
-        bound = expectation(q.resp, ev.log_joint) + q.entropy + ev.log_prior
+        # L(q, θ) = E_q[log p(X, Z | θ)] + H(q), from the evaluation's sums. q is this evaluation's
+        # own posterior (an E entry) or the q of the E-step before (an M entry, θ new, q unchanged).
+        expected = ev.expected if q.resp is ev.resp else ev.expected_before
+        bound = expected + q.entropy + ev.log_prior
         return {"log_likelihood": log_likelihood, "elbo": bound, "kl": log_likelihood - bound}
 
     def _log_prior(self, params):

@@ -27,7 +27,7 @@ from ._validation import (
     check_weights,
 )
 from . import parallel
-from .em import MixtureModel, gather, soft_posterior
+from .em import MixtureModel, gather, log_weights, soft_posterior
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
@@ -244,7 +244,7 @@ def estimate_log_prob(X, params):
 def log_joint(X, params):
     """log p(x_n, z_n = k | θ) = log π_k + log N(x_n | μ_k, Σ_k), shape (N, K)."""
     X = np.asarray(X, dtype=float)
-    return _log_gaussian(prepare(X, params.covariance_type), params, np.log(params.weights))
+    return _log_gaussian(prepare(X, params.covariance_type), params, log_weights(params.weights))
 
 
 def e_step(X, params):
@@ -273,14 +273,24 @@ def m_step(X, resp, covariance_type="full", reg_covar=1e-6):
     return _m_step(prepare(X, covariance_type), resp, covariance_type, reg_covar)
 
 
-def _m_step(data, resp, covariance_type, reg_covar):
-    """:func:`m_step` on prepared data, without the input checks (the model checked X once)."""
+def _moments(piece, resp_block):
+    """One block's share of N_k = Σ_n r_nk, Σ_n r_nk x_n (and Σ_n r_nk x_n²), as a (rows, K) array.
+
+    One product with the rows [1; x] (and x²): (rows, B) @ (B, K), the faster of the two orders.
+    """
+    return np.dot(piece[1], resp_block.T)
+
+
+def _m_step(data, resp, covariance_type, reg_covar, moments=None):
+    """:func:`m_step` on prepared data, without the input checks (the model checked X once).
+
+    ``moments``: the sum of :func:`_moments` over the blocks, if the E-step has added it up already.
+    """
     N, D = data.X.shape
     R = np.ascontiguousarray(resp.T)  # (K, N): free when resp is emlib's (N, K) view
-    # One product per block with the rows [1; x] (and x²) gives N_k = Σ_n r_nk, Σ_n r_nk x_n
-    # (and Σ_n r_nk x_n²): (rows, B) @ (B, K), the faster of the two orders, then stored as (K, rows)
-    moments = parallel.total(lambda piece: np.dot(piece[1], R[:, piece[0]].T), data.blocks)
-    moments = np.ascontiguousarray(moments.T)
+    if moments is None:
+        moments = parallel.total(lambda piece: _moments(piece, R[:, piece[0]]), data.blocks)
+    moments = np.ascontiguousarray(moments.T)  # (K, rows)
     nk = moments[:, 0] + 10 * np.finfo(float).eps  # N_k, kept > 0 as scikit-learn does
     means = moments[:, 1:D + 1] / nk[:, None]  # μ_k = Σ_n r_nk x_n / N_k
     K = len(means)
@@ -431,10 +441,13 @@ class GaussianMixture(MixtureModel):
         return prepare(X, self.covariance_type)
 
     def _block_log_joint(self, params):
-        return _block_log_gaussian(params, np.log(params.weights))
+        return _block_log_gaussian(params, log_weights(params.weights))
+
+    def _block_statistics(self, piece, resp_block):
+        return _moments(piece, resp_block)
 
     def _m_step(self, data, q):
-        return _m_step(data, q.resp, self.covariance_type, self.reg_covar)
+        return _m_step(data, q.resp, self.covariance_type, self.reg_covar, q.statistics)
 
     def _set_fitted(self, params, X, finals):
         self._params = params

@@ -183,7 +183,7 @@ class KMeans(EMModel):
         total = float(np.vdot(XT1[:-1], XT1[:-1]))  # Σ_n |x̃_n|²
         return KMeansData(XT1, mean, total, X.var(axis=0).mean())
 
-    def _evaluate(self, data, params):
+    def _evaluate(self, data, params, q=None):
         centered = params.centers - data.mean  # μ̃_k = μ_k − x̄
         coef = np.hstack([-2 * centered, (centered**2).sum(axis=1)[:, None]])  # [−2 μ̃_k, |μ̃_k|²]
         # g_kn = |μ̃_k|² − 2 μ̃_kᵀ x̃_n = |x_n − μ_k|² − |x̃_n|²: the distances up to a term that does
