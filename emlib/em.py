@@ -54,9 +54,10 @@ _EXP_FLOOR = -700.0
 def _shifted_exp(rows, top):
     """exp(rows − top) for a (K, N) array and a row maximum ``top``, in one new (K, N) buffer."""
     out = np.subtract(rows, top)  # ≤ 0, so exp cannot overflow
-    if out.min() == -np.inf:  # a component of weight 0: keep its −inf, so that its exp is 0
+    lowest = out.min()
+    if lowest == -np.inf:  # a component of weight 0: keep its −inf, so that its exp is 0
         np.maximum(out, _EXP_FLOOR, out=out, where=out != -np.inf)
-    else:  # the usual case, and the faster operation
+    elif lowest < _EXP_FLOOR:  # the usual case with well-separated components
         np.maximum(out, _EXP_FLOOR, out=out)
     return np.exp(out, out=out)
 
@@ -81,7 +82,7 @@ def _normalise_rows(rows):
     top[~np.isfinite(top)] = 0.0  # a row of -inf stays -inf instead of turning into NaN
     resp = _shifted_exp(rows, top)  # p(x_n, k) / e^{m_n}, at most 1
     total = resp.sum(axis=0)  # Σ_k p(x_n, k) / e^{m_n}, between 1 and K
-    resp /= total  # r_nk = p(x_n, k) / Σ_j p(x_n, j)
+    resp *= 1.0 / total  # r_nk = p(x_n, k) / Σ_j p(x_n, j) (one division per sample, not per (n, k))
     return resp, top + np.log(total)  # log p(x_n) = m_n + log Σ_k e^{log p(x_n, k) − m_n}
 
 
