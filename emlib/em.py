@@ -161,7 +161,7 @@ def run_em(model, X, params, max_iter, tol):
     Returns ``(params, history, converged)``; ``params`` are those of the last M-step.
     """
     history = History(model._posterior_from_params)
-    data = model._prepare(X)  # what depends on X alone (e.g. Xᵀ), once per fit rather than per step
+    data = model._prepare(X)  # what depends on X alone (e.g. its feature blocks), once per fit, not per step
     ev = model._evaluate(data, params, None)
     history._append(Step("init", 0, params, **model._record(ev, None)))
     q_prev, converged = None, False

@@ -179,18 +179,18 @@ def prepare(X, covariance_type="full"):
 
 
 def _strips(PT):
-    """Split the rows of P_kᵀ into strips, each with the number of leading columns it needs.
+    """Split the rows of P_kᵀ into strips, each with the number of leading features x_0, x_1, … it needs.
 
     P_k = L_k⁻ᵀ is upper triangular, so row d of P_kᵀ is zero beyond column d: a strip of rows needs
-    only the first columns of [1; x] (the 1 for the shift, then x_0 … x_d). With four strips this
-    skips over a third of the E-step's multiplications. The widths are read from the entries, so
-    any factor (for example one given through ``precisions_init``) is multiplied correctly.
+    only x_0 … x_d. With four strips this skips over a third of the E-step's multiplications. The
+    widths are read from the entries, so any factor (for example one given through
+    ``precisions_init``) is multiplied correctly.
     """
     K, D, _ = PT.shape
     height = max(4, -(-D // 4))
     used = np.any(PT != 0, axis=0)  # (D, D): row d of some P_kᵀ uses column c
     last = np.array([np.flatnonzero(row).max(initial=0) for row in used])
-    return [(slice(top, top + height), 2 + last[top:top + height].max()) for top in range(0, D, height)]
+    return [(slice(top, top + height), 1 + last[top:top + height].max()) for top in range(0, D, height)]
 
 
 def _block_log_gaussian(params, log_weights):
@@ -210,10 +210,10 @@ def _block_log_gaussian(params, log_weights):
         coef = np.hstack([(const - 0.5 * (prec * means**2).sum(axis=1))[:, None], prec * means, -0.5 * prec])
         return lambda piece: np.dot(coef, piece[1])  # (K, 2D+1) @ (2D+1, B)
     PT = np.transpose(full_covariances(P, kind, K, D), (0, 2, 1))  # P_kᵀ, shape (K, D, D)
-    # [−P_kᵀ μ_k, P_kᵀ] maps [1; x] to P_kᵀ (x − μ_k); one strip of rows for all k is one matrix
-    shift = np.concatenate([-(PT @ means[:, :, None]), PT], axis=2)  # (K, D, D + 1)
-    strips = [(np.ascontiguousarray(shift[:, rows, :width]).reshape(-1, width), width)
-              for rows, width in _strips(PT)]
+    shift = (PT @ means[:, :, None])[:, :, 0]  # P_kᵀ μ_k, shape (K, D)
+    # one strip of rows of all the P_kᵀ is one matrix, with the matching entries of the shifts
+    strips = [(np.ascontiguousarray(PT[:, rows, :width]).reshape(-1, width),
+               np.ascontiguousarray(shift[:, rows]).reshape(-1, 1), width) for rows, width in _strips(PT)]
 
     def block(piece):
         F = piece[1]
@@ -221,8 +221,13 @@ def _block_log_gaussian(params, log_weights):
         # y_kn = P_kᵀ (x_n − μ_k) needs K·D numbers per sample: a few hundred samples at a time
         for sub in parallel.split(F.shape[1], K * D):
             squares = np.zeros((K, sub.stop - sub.start))
-            for matrix, width in strips:  # (K·h, width) @ (width, B) products, strip by strip
-                y = np.dot(matrix, F[:width, sub]).reshape(K, -1, sub.stop - sub.start)
+            for matrix, strip_shift, width in strips:  # (K·h, width) @ (width, B) products
+                y = np.dot(matrix, F[1:1 + width, sub])  # P_kᵀ x_n, strip by strip
+                # then − P_kᵀ μ_k, after the product: a sample at a component's mean gives exactly 0
+                # there (inside the product, fused multiply-adds would leave the rounding error of
+                # P_kᵀ μ_k, and a collapsing component has huge P_k)
+                y -= strip_shift
+                y = y.reshape(K, -1, sub.stop - sub.start)
                 squares += np.einsum("kdn,kdn->kn", y, y)  # |y_kn|² = (x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k)
             out[:, sub] = const[:, None] - 0.5 * squares
         return out

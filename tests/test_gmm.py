@@ -174,3 +174,14 @@ def test_a_component_of_weight_zero_gets_no_responsibility(make_blobs):
     first_e = model.history_[1]
     assert np.isfinite(first_e.elbo) and abs(first_e.kl) <= 1e-9 * abs(first_e.log_likelihood)
     assert np.all(model.history_.responsibilities(X, 1)[:, 1] == 0)
+
+
+def test_a_sample_at_the_mean_of_a_collapsing_component_has_its_exact_density():
+    # P_kᵀ (x − μ_k) must be exactly 0 at x = μ_k even when P_k is huge (σ = 1e-100), so the
+    # log-density there is log π_k − ½ log 2π − log σ; subtracting P_kᵀ μ_k inside a matrix product
+    # with fused multiply-adds would leave its rounding error, squared to ~1e168.
+    x = np.array([[0.7], [1.3], [2.9]])
+    for sigma in (1e-3, 1e-50, 1e-100):
+        params = gmm.make_params([0.5, 0.5], [[0.7], [1.5]], [[[sigma**2]], [[1.0]]])
+        expected = np.log(0.5) - 0.5 * np.log(2 * np.pi) - np.log(sigma)
+        assert np.isclose(gmm.log_joint(x, params)[0, 0], expected, rtol=1e-12)
