@@ -40,3 +40,14 @@ def test_notebook_has_no_outputs(notebook):
         f"chapters/{notebook.name} is committed with outputs; clear them "
         f"(jupyter nbconvert --clear-output --inplace chapters/{notebook.name}):\n" + "\n".join(dirty)
     )
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.name for nb in NOTEBOOKS])
+def test_every_cell_has_an_id(notebook):
+    # nbformat 4.5 gives every cell an id; a cell added by hand without one makes every tool that
+    # reads the notebook warn, and future nbformat versions will refuse it. (The raw JSON is read:
+    # nbformat itself would quietly add the missing ids.)
+    notebook_json = json.loads(notebook.read_text(encoding="utf-8"))
+    assert (notebook_json["nbformat"], notebook_json["nbformat_minor"]) >= (4, 5)
+    missing = [index for index, cell in enumerate(notebook_json["cells"]) if "id" not in cell]
+    assert not missing, f"chapters/{notebook.name}: cells {missing} have no id (nbformat.validator.normalize adds them)"
