@@ -6,9 +6,10 @@ separate cores: numpy releases Python's global lock inside its matrix products a
 plain threads run blocks side by side.
 
 How many threads: as many as the BLAS library may use, so the usual controls govern emlib too
-(``threadpoolctl.threadpool_limits``, ``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``). While the
-blocks run, each BLAS call is limited to one thread, so the two levels of threads do not compete
-for the same cores (scikit-learn's KMeans does the same).
+(``threadpoolctl.threadpool_limits``, ``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``); one if
+threadpoolctl finds no BLAS library. While the blocks run (for a fit: from its start to its end),
+each BLAS call in the process is limited to one thread, so the two levels of threads do not
+compete for the same cores (scikit-learn's KMeans does the same).
 
 Results never depend on the number of threads: the blocks are the same, and partial sums are
 added in block order.
@@ -90,14 +91,23 @@ def run(step, pieces):
     todo = iter(range(len(pieces)))  # shared by the threads: each takes the next piece when it is free
 
     def work():
-        for i in todo:
-            results[i] = step(pieces[i])
+        try:
+            for i in todo:
+                results[i] = step(pieces[i])
+        except BaseException:
+            for _ in todo:  # a step failed: leave the other threads nothing more to start
+                pass
+            raise
 
     with nullcontext() if _fitting.get() else _controller().limit(limits=1):
         helpers = [_pool(workers - 1).submit(work) for _ in range(workers - 1)]
-        work()  # the calling thread takes pieces too
+        try:
+            work()  # the calling thread takes pieces too
+        finally:
+            for helper in helpers:
+                helper.exception()  # wait until every helper has stopped
         for helper in helpers:
-            helper.result()  # raises what the step raised, if it did
+            helper.result()  # raises what the step raised in a helper, if it did
     return results
 
 

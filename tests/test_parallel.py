@@ -1,6 +1,7 @@
 """Blocks and threads: large inputs are split into blocks that run on several threads, and neither the
 blocks nor the threads may change a result."""
 
+import time
 import warnings
 
 import numpy as np
@@ -38,6 +39,22 @@ def test_run_keeps_the_order_and_raises_what_a_step_raises():
 
         with pytest.raises(ValueError, match="block 17"):
             parallel.run(fails, pieces)
+
+        # after the error no step is still running or starts later, and BLAS has its threads back
+        finished = []
+
+        def slow(i):
+            time.sleep(0.002)
+            if i == 3:
+                raise ValueError("block 3")
+            finished.append(i)
+
+        with pytest.raises(ValueError, match="block 3"):
+            parallel.run(slow, pieces)
+        count = len(finished)
+        time.sleep(0.1)
+        assert len(finished) == count < len(pieces) - 1
+        assert all(lib.num_threads == 2 for lib in parallel._controller().lib_controllers)
 
 
 def test_threads_follow_the_blas_limit():
