@@ -5,7 +5,8 @@ Each component k is a vector of D independent coins with probabilities μ_kd:
     log p(x | k) = Σ_d x_d log μ_kd + (1 − x_d) log(1 − μ_kd)
                  = Σ_d x_d (log μ_kd − log(1 − μ_kd)) + Σ_d log(1 − μ_kd)
 
-The second form needs a single (N × D) @ (D × K) matrix product for all samples and components.
+The second form needs a single (N × D) @ (D × K) matrix product for all samples and components
+(emlib computes it block by block of samples, see :mod:`emlib.parallel`).
 
     E-step  r_nk ∝ π_k p(x_n | k)
     M-step  π_k = N_k / N,   μ_kd = Σ_n r_nk x_nd / N_k        (maximum likelihood)
