@@ -127,24 +127,21 @@ def soft_posterior(log_joint):
     return (log_joint.T - log_norm).T, log_norm  # (N, K) view of a (K, N) buffer
 
 
+def _block_expectation(resp, values):
+    """Σ r v over two arrays of one shape, as one dot product; r = 0 counts as 0 even where v = −inf."""
+    total = np.vdot(resp, values)
+    if not np.isfinite(total):  # only when some r_nk = 0 met v_nk = −inf: drop those terms
+        total = np.sum(resp * np.where(resp > 0, values, 0.0))
+    return total
+
+
 def expectation(resp, values):
     """Σ_n Σ_k r_nk v_nk, the expectation of v under q, as one dot product.
 
     Terms with r_nk = 0 count as 0 even where v_nk = −inf (0 · log 0 = 0 in the entropy).
     """
     # resp.T and values.T are the contiguous (K, N) buffers: vdot is then one BLAS dot, no copy
-    total = np.vdot(resp.T, values.T)
-    if not np.isfinite(total):  # only when some r_nk = 0 met v_nk = −inf: drop those terms
-        total = np.sum(resp * np.where(resp > 0, values, 0.0))
-    return float(total)
-
-
-def _block_expectation(resp, values):
-    """Σ r v over one (K, B) block: :func:`expectation` for blocks (0 · (−inf) counts as 0)."""
-    total = np.vdot(resp, values)
-    if not np.isfinite(total):  # only when some r_nk = 0 met v_nk = −inf: drop those terms
-        total = np.sum(resp * np.where(resp > 0, values, 0.0))
-    return total
+    return float(_block_expectation(resp.T, values.T))
 
 
 def elbo(log_joint, resp, log_resp):
