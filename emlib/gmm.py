@@ -71,12 +71,7 @@ def precision_cholesky(covariances, covariance_type="full"):
         lower = np.linalg.cholesky(stack)  # Σ_k = L_k L_kᵀ, for all k in one call
     except np.linalg.LinAlgError:
         lower = None
-    # Cholesky also "succeeds" on rounding noise. L_dd² / Σ_dd is the share of feature d's
-    # variance that the earlier features leave unexplained; when it vanishes, Σ is singular
-    # in floating point (a scale-free test: it does not depend on the units of X).
-    diagonal = np.diagonal(stack, axis1=1, axis2=2)
-    singular = (np.ones(len(stack), bool) if lower is None else
-                (np.diagonal(lower, axis1=1, axis2=2) ** 2 < _RANK_TOL * diagonal).any(axis=1))
+    singular = np.ones(len(stack), bool) if lower is None else _rank_deficient(lower, stack)
     if singular.any():
         k = "(shared)" if covariance_type == "tied" else _first_singular(stack, singular)
         raise ValueError(_SINGULAR.format(k=k))
@@ -87,14 +82,25 @@ def precision_cholesky(covariances, covariance_type="full"):
     return out[0] if covariance_type == "tied" else out
 
 
+def _rank_deficient(lower, stack):
+    """Whether each Σ_k of a stack, with Cholesky factors L_k, is singular in floating point.
+
+    Cholesky also "succeeds" on rounding noise. L_dd² / Σ_dd is the share of feature d's variance
+    that the earlier features leave unexplained; when it vanishes, Σ is singular (a scale-free
+    test: it does not depend on the units of X).
+    """
+    unexplained = np.diagonal(lower, axis1=1, axis2=2) ** 2
+    return (unexplained < _RANK_TOL * np.diagonal(stack, axis1=1, axis2=2)).any(axis=1)
+
+
 def _first_singular(stack, suspects):
     """The first component whose covariance fails Cholesky or the rank test, for the error message."""
     for k in np.flatnonzero(suspects):
         try:
-            lower = np.linalg.cholesky(stack[k])
+            lower = np.linalg.cholesky(stack[k:k + 1])
         except np.linalg.LinAlgError:
             return k
-        if (np.diag(lower) ** 2 < _RANK_TOL * np.diag(stack[k])).any():
+        if _rank_deficient(lower, stack[k:k + 1])[0]:
             return k
     return int(np.flatnonzero(suspects)[0])
 
