@@ -13,19 +13,6 @@ def make_blobs(seed=0, n_samples=300, n_features=2, n_components=3, spread=5.0):
     return X, z
 
 
-def full_covariances_by_hand(cov, kind, K, D):
-    """The (K, D, D) covariances of any covariance type, expanded by hand: a reference that does not
-    call emlib, for the tests of emlib's own expansion and of the panels that draw it."""
-    cov = np.asarray(cov)
-    if kind == "full":
-        return cov
-    if kind == "tied":
-        return np.array([cov] * K)
-    if kind == "diag":
-        return np.array([np.diag(c) for c in cov])
-    return np.array([c * np.eye(D) for c in cov])
-
-
 @pytest.fixture
 def blobs():
     return make_blobs()

@@ -19,7 +19,6 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 import emlib
-from conftest import full_covariances_by_hand
 from emlib import datasets, plotting
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -38,12 +37,22 @@ def _fit(model, X):
         return model.fit(X)
 
 
+def _full(cov, kind, K, D):
+    """The (K, D, D) covariances, expanded by hand for the test."""
+    cov = np.asarray(cov)
+    if kind == "full":
+        return cov
+    if kind == "tied":
+        return np.array([cov] * K)
+    if kind == "diag":
+        return np.array([np.diag(c) for c in cov])
+    return np.array([c * np.eye(D) for c in cov])
 
 
 def _posterior(X, params):
     """r_nk from scipy.stats densities, independent of emlib."""
     K, D = params.means.shape
-    covs = full_covariances_by_hand(params.covariances, params.covariance_type, K, D)
+    covs = _full(params.covariances, params.covariance_type, K, D)
     joint = np.column_stack(
         [params.weights[k] * stats.multivariate_normal(params.means[k], covs[k]).pdf(X) for k in range(K)]
     )
@@ -54,7 +63,7 @@ def assert_ellipses_match(gaussian_artists, params, sigmas=(1, 2, 3)):
     """Every drawn outline lies at Mahalanobis distance s from μ_k under Σ_k; its centre is μ_k and
     its semi-axes are s·√λ for the eigenvalues λ of Σ_k."""
     K, D = params.means.shape
-    covs = full_covariances_by_hand(params.covariances, params.covariance_type, K, D)
+    covs = _full(params.covariances, params.covariance_type, K, D)
     assert len(gaussian_artists.ellipses) == K
     for k in range(K):
         assert len(gaussian_artists.ellipses[k]) == len(sigmas)
@@ -126,7 +135,7 @@ def test_full_covariances(kind):
         "diag": rng.uniform(0.5, 2, size=(K, D)),
         "spherical": rng.uniform(0.5, 2, size=K),
     }
-    np.testing.assert_allclose(plotting.full_covariances(shapes[kind], kind, K, D), full_covariances_by_hand(shapes[kind], kind, K, D))
+    np.testing.assert_allclose(plotting.full_covariances(shapes[kind], kind, K, D), _full(shapes[kind], kind, K, D))
 
 
 def test_full_covariances_rejects_unknown_type():

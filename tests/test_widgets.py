@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 import emlib
-from conftest import full_covariances_by_hand
 from emlib import datasets, widgets
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -28,6 +27,16 @@ def _quiet(model, X):
         return model.fit(X)
 
 
+def _full(params):
+    K, D = params.means.shape
+    cov, kind = np.asarray(params.covariances), params.covariance_type
+    if kind == "full":
+        return cov
+    if kind == "tied":
+        return np.array([cov] * K)
+    if kind == "diag":
+        return np.array([np.diag(c) for c in cov])
+    return np.array([c * np.eye(D) for c in cov])
 
 
 def assert_drawn_step_matches(stepper):
@@ -35,7 +44,7 @@ def assert_drawn_step_matches(stepper):
     t = stepper.t
     step = stepper.history[t]
     artists = stepper.view.artists
-    covs = full_covariances_by_hand(step.params.covariances, step.params.covariance_type, *step.params.means.shape)
+    covs = _full(step.params)
     for k, row in enumerate(artists["gaussians"].ellipses):
         for patch, s in zip(row, (1, 2, 3)):
             np.testing.assert_allclose(patch.center, step.params.means[k, :2], atol=1e-12)
