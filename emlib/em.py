@@ -25,6 +25,7 @@ Blocks: the mixtures' E- and M-steps run over blocks of consecutive samples, sev
 separate threads (:mod:`emlib.parallel`); a fit holds BLAS to one thread meanwhile.
 """
 
+import math
 import warnings
 from typing import NamedTuple
 
@@ -42,24 +43,36 @@ from ._validation import (
 from .history import History, Step
 
 
-# exp(x) for x below about −708 is a subnormal number or 0, which numpy computes 5–40 times more
-# slowly than a normal one, and a sharp posterior has many such terms. e^−700 ≈ 1e−304 is still
-# normal and too small to change any sum that also holds the term e^0 = 1, so the shifted
-# log-probabilities are raised to −700 before exp: log p(x_n) is unchanged, and a responsibility
-# below 1e−304 of the largest one becomes 1e−304 of it instead of 0. An exact 0 (log 0 = −inf,
-# a component of weight 0) stays 0.
-_EXP_FLOOR = -700.0
+# Terms that cannot change a sum of exponentials are not computed. In Σ_k exp(a_k − m), whose
+# largest term is e^0 = 1, a term below e^−50 ≈ 2e−22 is lost in the sum's rounding (eps ≈ 2e−16)
+# unless there are more than half a million of them, so such a term is set to exactly 0, as exp
+# itself does below about −745. log p(x_n) is unchanged to rounding, and a responsibility below
+# 2e−22 of the largest one becomes 0. With well-separated components most terms are that small,
+# and exp is the costliest function of the E-step, so skipping them makes it about a third faster.
+_NEGLIGIBLE = -50.0
+
+
+def _row_max(rows):
+    """The maximum over k of a (K, N) array, for every n, with −inf (and NaN) replaced by 0.
+
+    Factoring e^{m_n} out of a column whose terms are all −inf would give −inf − (−inf) = NaN;
+    with m_n = 0 instead, the column's log-sum-exp stays log 0 = −inf.
+    """
+    top = rows.max(axis=0)
+    if not math.isfinite(top.sum()):  # one cheap test in the usual case, where all are finite
+        top[~np.isfinite(top)] = 0.0
+    return top
 
 
 def _shifted_exp(rows, top):
-    """exp(rows − top) for a (K, N) array and a row maximum ``top``, in one new (K, N) buffer."""
-    out = np.subtract(rows, top)  # ≤ 0, so exp cannot overflow
-    lowest = out.min()
-    if lowest == -np.inf:  # a component of weight 0: keep its −inf, so that its exp is 0
-        np.maximum(out, _EXP_FLOOR, out=out, where=out != -np.inf)
-    elif lowest < _EXP_FLOOR:  # the usual case with well-separated components
-        np.maximum(out, _EXP_FLOOR, out=out)
-    return np.exp(out, out=out)
+    """exp(rows − top) for a (K, N) array and a row maximum ``top``, in one new (K, N) buffer.
+
+    Terms below e^−50 are 0 (see ``_NEGLIGIBLE``); −inf (log 0, a component of weight 0) gives 0.
+    """
+    shifted = np.subtract(rows, top)  # ≤ 0, so exp cannot overflow
+    out = np.zeros(rows.shape)
+    # "not ≤" rather than ">": a NaN is computed, and stays NaN instead of vanishing into a 0
+    return np.exp(shifted, out=out, where=~(shifted <= _NEGLIGIBLE))
 
 
 def log_weights(weights):
@@ -71,15 +84,13 @@ def log_weights(weights):
 def logsumexp(a):
     """log Σ_k exp(a[n, k]) for every row n, without overflow: factor out the row maximum."""
     rows = a.T  # (K, N): contiguous rows when ``a`` is emlib's (N, K) view of a (K, N) buffer
-    top = rows.max(axis=0)
-    top[~np.isfinite(top)] = 0.0  # a row of -inf stays -inf instead of turning into NaN
+    top = _row_max(rows)
     return top + np.log(_shifted_exp(rows, top).sum(axis=0))
 
 
 def _normalise_rows(rows):
     """Bayes' rule on one (K, B) block of log p(x_n, z_n = k): ``(r, log p(x_n))``, r a new (K, B) array."""
-    top = rows.max(axis=0)  # m_n = max_k log p(x_n, k)
-    top[~np.isfinite(top)] = 0.0  # a row of -inf stays -inf instead of turning into NaN
+    top = _row_max(rows)  # m_n = max_k log p(x_n, k)
     resp = _shifted_exp(rows, top)  # p(x_n, k) / e^{m_n}, at most 1
     total = resp.sum(axis=0)  # Σ_k p(x_n, k) / e^{m_n}, between 1 and K
     resp *= 1.0 / total  # r_nk = p(x_n, k) / Σ_j p(x_n, j) (one division per sample, not per (n, k))
