@@ -69,10 +69,16 @@ def _shifted_exp(rows, top):
 
     Terms below e^−50 are 0 (see ``_NEGLIGIBLE``); −inf (log 0, a component of weight 0) gives 0.
     """
-    shifted = np.subtract(rows, top)  # ≤ 0, so exp cannot overflow
+    shifted = np.subtract(rows, top, out=np.empty(rows.shape))  # ≤ 0, so exp cannot overflow
+    keep = ~(shifted <= _NEGLIGIBLE)  # "not ≤" rather than ">": a NaN is kept, and stays NaN
     out = np.zeros(rows.shape)
-    # "not ≤" rather than ">": a NaN is computed, and stays NaN instead of vanishing into a 0
-    return np.exp(shifted, out=out, where=~(shifted <= _NEGLIGIBLE))
+    if 3 * np.count_nonzero(keep) > keep.size:  # many terms to compute: exp where they are
+        return np.exp(shifted, out=out, where=keep)
+    # few (sharp posteriors): gather them into one contiguous array for exp, then scatter back,
+    # which is about twice as fast as exp with a scattered mask
+    kept = np.flatnonzero(keep)
+    out.reshape(-1)[kept] = np.exp(shifted.reshape(-1)[kept])
+    return out
 
 
 def log_weights(weights):
