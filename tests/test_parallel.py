@@ -77,7 +77,7 @@ def _many_blobs(n_samples, n_features, seed=0):
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_parity_with_scikit_learn_over_many_blocks(covariance_type):
     X = _many_blobs(12_000, 9)
-    assert len(gmm.prepare(X, covariance_type).blocks) >= 4  # the point of this test
+    assert len(gmm.prepare(X, 4, covariance_type).blocks) >= 4  # the point of this test
     precisions = {"full": np.tile(np.eye(9), (4, 1, 1)), "tied": np.eye(9), "diag": np.ones((4, 9)),
                   "spherical": np.ones(4)}[covariance_type]
     start = dict(n_components=4, covariance_type=covariance_type, weights_init=np.full(4, 0.25), means_init=X[:4],
