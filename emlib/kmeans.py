@@ -192,11 +192,12 @@ class KMeans(EMModel):
 
     def _posterior(self, ev):
         labels, _ = nearest(ev.distances)  # hard E-step: r_nk = 1 for the nearest centre
-        # Tally every row of [x̃; 1] by cluster: S_k = Σ_{n in k} x̃_n, and N_k from the row of ones
-        tallies = np.zeros((len(ev.data.XT1), len(ev.centers)))
-        for row, tally in zip(ev.data.XT1, tallies):
-            np.add.at(tally, labels, row)  # tally[z_n] += row[n] for every n (a grouped sum)
-        return Assignment(labels, tallies[-1], tallies[:-1].T, ev.centers)
+        # Tally the points by cluster: N_k, and S_k = Σ_{n in k} x̃_n feature by feature (bincount
+        # is a grouped sum: out[z_n] += w_n for every n)
+        K = len(ev.centers)
+        counts = np.bincount(labels, minlength=K).astype(float)
+        sums = np.stack([np.bincount(labels, weights=row, minlength=K) for row in ev.data.XT1[:-1]], axis=1)
+        return Assignment(labels, counts, sums, ev.centers)
 
     def _posterior_from_params(self, X, params):
         labels = e_step(X, params.centers)
