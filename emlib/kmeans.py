@@ -196,7 +196,8 @@ class KMeans(EMModel):
         # is a grouped sum: out[z_n] += w_n for every n)
         K = len(ev.centers)
         counts = np.bincount(labels, minlength=K).astype(float)
-        sums = np.stack([np.bincount(labels, weights=row, minlength=K) for row in ev.data.XT1[:-1]], axis=1)
+        sums = np.stack([np.bincount(labels, weights=row, minlength=K) for row in ev.data.XT1[:-1]],
+                        axis=1)
         return Assignment(labels, counts, sums, ev.centers)
 
     def _posterior_from_params(self, X, params):
