@@ -8,6 +8,11 @@ The distortion J = Σ_n Σ_k r_nk |x_n − μ_k|², with r_nk ∈ {0, 1}, is low
 so J never rises. ``soft_responsibilities`` gives the soft E-step of a Gaussian mixture with one
 shared covariance ε I and equal weights; as ε → 0 it becomes the hard assignment above.
 
+The fit's E-step takes a shortcut that changes no label (Hamerly, 2010): every point keeps a lower
+bound on how much nearer its nearest centre is than the second-nearest. While the centres' moves
+since the point was last examined cannot have used up that margin, its label stands without a
+distance computed.
+
 Empty clusters: if a cluster loses all its points, the M-step keeps its previous centre. J does not
 depend on that centre (no point is assigned to it), so this is still an exact minimiser of J for the
 fixed assignment, and J still never rises; a later E-step may give the centre points again.
@@ -33,26 +38,30 @@ class KMeansData(NamedTuple):
     """What the steps need from X alone, computed once per fit."""
 
     XT1: np.ndarray  # (D + 1, N): columns [x_n − x̄; 1]
+    squares: np.ndarray  # |x_n − x̄|², shape (N,)
+    radius: float  # max_n |x_n − x̄|, the scale of the rounding errors below
     mean: np.ndarray  # x̄, shape (D,)
     total: float  # Σ_n |x_n − x̄|²
     mean_variance: float  # the features' mean variance (scikit-learn's scale for tol)
 
 
 class Evaluation(NamedTuple):
-    """What the hard E-step needs at one set of centres."""
+    """What the hard E-step needs at one set of centres: the centres, and the assignment before."""
 
-    distances: np.ndarray  # (K, N): |x_n − μ_k|² − |x_n − x̄|², the distances up to a constant per n
     centers: np.ndarray
     data: KMeansData
+    previous: "Assignment | None"  # the last E-step's assignment (None before the first)
 
 
 class Assignment(NamedTuple):
     """q of k-means after a hard E-step: labels z_n and their tallies, for the M-step and for J."""
 
     labels: np.ndarray  # z_n, shape (N,)
+    margins: np.ndarray  # a lower bound on d(x_n, 2nd nearest centre) − d(x_n, nearest), shape (N,)
     counts: np.ndarray  # N_k = #{n : z_n = k}
     sums: np.ndarray  # S_k = Σ_{n : z_n = k} (x_n − x̄), shape (K, D)
     centers: np.ndarray  # the centres the assignment was made to
+    changed: int  # how many labels this E-step changed (all N in the first)
 
 
 def squared_distances(X, centers):
@@ -81,6 +90,38 @@ def nearest(distances):
         np.greater(before, is_best[k], out=before)  # before and not is_best[k]
         labels += before  # the label is the number of centres before the first nearest one
     return labels.astype(np.intp), best
+
+
+def _error_bound(data, centered):
+    """(R, η): the numbers in the distance computations are at most R = max|x̃| + max|μ̃| in size,
+    and η = 2 (D + 2) ε R bounds their rounding errors with room to spare: η R that of a squared
+    distance (a dot product of length D + 1), η that of a distance or a difference of distances."""
+    R = data.radius + np.sqrt((centered**2).sum(axis=1).max())
+    return R, 2 * (len(data.XT1) + 1) * np.finfo(float).eps * R
+
+
+def _nearest_with_margins(data, centered, examine):
+    """Labels of the samples ``examine`` and a lower bound on their margins d₂ − d₁, the distance
+    to the second-nearest centre minus that to the nearest, rounding errors included."""
+    coef = np.hstack([-2 * centered, (centered**2).sum(axis=1)[:, None]])  # [−2 μ̃_k, |μ̃_k|²]
+    # g_kn = |μ̃_k|² − 2 μ̃_kᵀ x̃_n = |x_n − μ_k|² − |x̃_n|²: the distances up to a term that does
+    # not depend on k, for all k by one (K, D + 1) @ (D + 1, n) product
+    g = np.dot(coef, data.XT1.take(examine, axis=1))
+    labels, best = nearest(g)
+    g.reshape(-1)[labels * g.shape[1] + np.arange(g.shape[1])] = np.inf  # hide each nearest centre
+    second = g.min(axis=0)  # a tie for nearest leaves second = best, a margin of zero
+    squares, (R, eta) = data.squares.take(examine), _error_bound(data, centered)
+    # the largest d₁ and the smallest d₂ the rounding errors allow
+    d1 = np.sqrt(np.maximum(best + squares, 0) + eta * R)
+    d2 = np.sqrt(np.maximum(second + squares - eta * R, 0))
+    return labels, d2 - d1
+
+
+def _tallies(labels, XT, K):
+    """N_k and S_k = Σ_{n : z_n = k} x_n for labels z and the (D, n) columns XT (bincount is a
+    grouped sum: out[z_n] += w_n for every n)."""
+    counts = np.bincount(labels, minlength=K).astype(float)
+    return counts, np.stack([np.bincount(labels, weights=row, minlength=K) for row in XT], axis=1)
 
 
 def e_step(X, centers):
@@ -180,25 +221,44 @@ class KMeans(EMModel):
         XT1 = np.empty((X.shape[1] + 1, X.shape[0]))
         np.subtract(X.T, mean[:, None], out=XT1[:-1])  # rows x̃_d = x_d − x̄_d, contiguous
         XT1[-1] = 1.0  # a row of ones carries |μ_k|² inside the matrix product
-        total = float(np.vdot(XT1[:-1], XT1[:-1]))  # Σ_n |x̃_n|²
-        return KMeansData(XT1, mean, total, X.var(axis=0).mean())
+        squares = np.einsum("dn,dn->n", XT1[:-1], XT1[:-1])  # |x̃_n|²
+        return KMeansData(XT1, squares, float(np.sqrt(squares.max())), mean, float(squares.sum()),
+                          X.var(axis=0).mean())
 
     def _evaluate(self, data, params, q=None):
-        centered = params.centers - data.mean  # μ̃_k = μ_k − x̄
-        coef = np.hstack([-2 * centered, (centered**2).sum(axis=1)[:, None]])  # [−2 μ̃_k, |μ̃_k|²]
-        # g_kn = |μ̃_k|² − 2 μ̃_kᵀ x̃_n = |x_n − μ_k|² − |x̃_n|²: the distances up to a term that does
-        # not depend on k, for all n and k by one (K, D + 1) @ (D + 1, N) product
-        return Evaluation(np.dot(coef, data.XT1), params.centers, data)
+        # The hard E-step starts from the previous assignment q, so there is nothing to compute
+        # before it: it runs in _posterior.
+        return Evaluation(params.centers, data, q)
 
     def _posterior(self, ev):
-        labels, _ = nearest(ev.distances)  # hard E-step: r_nk = 1 for the nearest centre
-        # Tally the points by cluster: N_k, and S_k = Σ_{n in k} x̃_n feature by feature (bincount
-        # is a grouped sum: out[z_n] += w_n for every n)
-        K = len(ev.centers)
-        counts = np.bincount(labels, minlength=K).astype(float)
-        sums = np.stack([np.bincount(labels, weights=row, minlength=K) for row in ev.data.XT1[:-1]],
-                        axis=1)
-        return Assignment(labels, counts, sums, ev.centers)
+        # The hard E-step, r_nk = 1 for the nearest centre, with Hamerly's shortcut (2010): a point
+        # whose nearest centre provably did not change keeps its label, without a distance computed.
+        data, previous = ev.data, ev.previous
+        N = len(data.squares)
+        centered = ev.centers - data.mean  # μ̃_k = μ_k − x̄
+        if previous is None:  # the first E-step: every point is examined
+            labels, margins = _nearest_with_margins(data, centered, np.arange(N))
+            counts, sums = _tallies(labels, data.XT1[:-1], len(centered))
+            return Assignment(labels, margins, counts, sums, ev.centers, N)
+        # A centre that moves by δ_k changes every distance to it by at most δ_k (triangle
+        # inequality), so the gap between a point's nearest and second-nearest centre shrinks by at
+        # most 2 max_k δ_k; only the points whose margin may have run out are examined again.
+        shift = np.sqrt(((ev.centers - previous.centers) ** 2).sum(axis=1)).max()
+        margins = previous.margins - 2 * (shift + _error_bound(data, centered)[1])
+        examine = np.flatnonzero(margins <= 0)
+        new_labels, margins[examine] = _nearest_with_margins(data, centered, examine)
+        moved = new_labels != previous.labels[examine]
+        if not moved.any():
+            return previous._replace(margins=margins, centers=ev.centers, changed=0)
+        moved_idx, to, away = examine[moved], new_labels[moved], previous.labels[examine[moved]]
+        labels = previous.labels.copy()
+        labels[moved_idx] = to
+        # The tallies change only by the points that moved: added to their new cluster, taken from
+        # their old one.
+        K, X_moved = len(centered), data.XT1[:-1].take(moved_idx, axis=1)
+        (gained_n, gained_s), (lost_n, lost_s) = _tallies(to, X_moved, K), _tallies(away, X_moved, K)
+        return Assignment(labels, margins, previous.counts + gained_n - lost_n,
+                          previous.sums + gained_s - lost_s, ev.centers, len(moved_idx))
 
     def _posterior_from_params(self, X, params):
         labels = e_step(X, params.centers)
@@ -226,7 +286,7 @@ class KMeans(EMModel):
     def _converged(self, history, q_prev, q, data):
         # scikit-learn's two rules: the assignment did not change, or the centres moved less than
         # tol times the mean variance of the features (summed squared shift).
-        if q_prev is not None and np.array_equal(q_prev.labels, q.labels):
+        if q.changed == 0:
             return True
         shift = ((history[-1].params.centers - history[-2].params.centers) ** 2).sum()
         return shift <= self.tol * data.mean_variance

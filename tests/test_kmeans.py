@@ -1,4 +1,5 @@
-"""KMeans: parity with scikit-learn's Lloyd, the empty-cluster rule and the soft-to-hard limit."""
+"""KMeans: parity with scikit-learn's Lloyd, the E-step's shortcut, the empty-cluster rule and the
+soft-to-hard limit."""
 
 import numpy as np
 import pytest
@@ -19,6 +20,68 @@ def test_parity_with_scikit_learn_lloyd(make_blobs, seed):
     assert ours.inertia_ == pytest.approx(theirs.inertia_, rel=1e-10)
     assert ours.n_iter_ == theirs.n_iter_
     assert np.array_equal(ours.predict(X), theirs.predict(X))
+
+
+def test_long_run_on_uniform_data_matches_scikit_learn():
+    # Uniform data keeps Lloyd's algorithm moving in small steps for dozens of iterations: the
+    # E-step's shortcut then skips most points, and the fit must still follow scikit-learn's.
+    rng = np.random.default_rng(7)
+    X = rng.uniform(size=(4000, 2))
+    init = X[rng.choice(len(X), 8, replace=False)]
+    ours = emlib.KMeans(8, init=init, tol=0.0).fit(X)
+    theirs = SKKMeans(8, init=init, n_init=1, tol=0.0, algorithm="lloyd").fit(X)
+    assert ours.n_iter_ == theirs.n_iter_ > 30
+    assert np.allclose(ours.cluster_centers_, theirs.cluster_centers_, rtol=1e-10, atol=1e-12)
+    assert np.array_equal(ours.labels_, theirs.labels_)
+
+
+def _hard_e_steps(X, init, n_steps):
+    """The assignments q of ``n_steps`` iterations of emlib's KMeans, from its own pieces."""
+    model = emlib.KMeans(len(init))
+    data, params, q = model._prepare(X), kmeans.KMeansParams(np.array(init, dtype=float)), None
+    for _ in range(n_steps):
+        q = model._posterior(model._evaluate(data, params, q))
+        yield q
+        params = model._m_step(data, q)
+
+
+def _grid():
+    """The integer points of [−4, 2] × [−3, 3]: their mean is (−1, 0), and many distances tie."""
+    return np.stack(np.meshgrid(np.arange(-4.0, 3), np.arange(-3.0, 4)), axis=-1).reshape(-1, 2)
+
+
+@pytest.mark.parametrize("case", ["uniform", "ties"])
+def test_every_e_step_is_exact_and_its_margins_are_lower_bounds(case, monkeypatch):
+    if case == "uniform":
+        rng = np.random.default_rng(3)
+        X = rng.uniform(-1, 3, size=(3000, 3))
+        init = X[:6]
+    else:
+        # centres 0 and 2 coincide at the grid's mean and never move (2 gets no point, 1 is far away
+        # and gets none either): every point ties between 0 and 2 in every E-step.
+        X = _grid()
+        init = [[-1.0, 0.0], [50.0, 50.0], [-1.0, 0.0]]
+    examined = []
+    measure = kmeans._nearest_with_margins
+    monkeypatch.setattr(kmeans, "_nearest_with_margins",
+                        lambda data, centered, idx: examined.append(len(idx)) or measure(data, centered, idx))
+    previous = None
+    for q in _hard_e_steps(X, init, 25):
+        # the textbook E-step: distances as differences, argmin takes the first of tied centres
+        d2 = ((X[:, None, :] - q.centers[None, :, :]) ** 2).sum(axis=2)
+        assert np.array_equal(q.labels, d2.argmin(axis=1))
+        nearest_two = np.sqrt(np.sort(d2, axis=1)[:, :2])
+        assert np.all(q.margins <= nearest_two[:, 1] - nearest_two[:, 0])
+        assert np.array_equal(q.counts, np.bincount(q.labels, minlength=len(init)))
+        sums = np.stack([np.bincount(q.labels, weights=x, minlength=len(init)) for x in (X - X.mean(0)).T], 1)
+        assert np.allclose(q.sums, sums, rtol=0, atol=1e-12 * np.abs(X).max() * len(X))
+        assert q.changed == (len(X) if previous is None else np.count_nonzero(q.labels != previous.labels))
+        previous = q
+    if case == "uniform":
+        assert min(examined) < len(X) / 4  # the shortcut did skip most points
+    else:
+        assert examined == [len(X)] * len(examined)  # tied points have no margin: always examined
+        assert np.all(previous.labels == 0)
 
 
 def test_distortion_never_rises(make_blobs):
