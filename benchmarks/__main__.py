@@ -40,7 +40,8 @@ def main(argv=None):
                 "Peak memory by tracemalloc (numpy buffers, input X not "
                 "counted); 'peak / N(K+D) floats' is emlib's peak in units of 8·N·(K+D) bytes. "
                 "BernoulliMixture has no scikit-learn peer: its peer time is one (N×D)@(D×K) matrix product, "
-                "and its fit is checked against a plain reference EM. 'agree': max |emlib − peer| / max |peer| "
+                "and its fit is checked against a plain reference EM. The k-means peer is the faster of "
+                "scikit-learn's Lloyd and Elkan algorithms. 'agree': max |emlib − peer| / max |peer| "
                 "over the fitted parameters (k-means: centres, inertia and the fraction of differing labels).\n"
             )
     return rows
