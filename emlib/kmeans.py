@@ -66,6 +66,10 @@ class Assignment(NamedTuple):
 
 def squared_distances(X, centers):
     """|x_n − μ_k|² for all n, k, shape (N, K), from one matrix product: |x|² − 2 xᵀμ + |μ|²."""
+    # Move the origin to the centres' mean first: distances do not change, and the expansion then
+    # loses no digits to a large common offset (data around 10⁸ would lose all of them).
+    origin = centers.mean(axis=0)
+    X, centers = X - origin, centers - origin
     out = centers @ X.T  # (K, N) buffer, returned as an (N, K) view
     out *= -2
     out += (X * X).sum(axis=1)

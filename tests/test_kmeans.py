@@ -35,6 +35,20 @@ def test_long_run_on_uniform_data_matches_scikit_learn():
     assert np.array_equal(ours.labels_, theirs.labels_)
 
 
+def test_data_far_from_the_origin():
+    # |x|² − 2 xᵀμ + |μ|² on data around 10⁸ would cancel every digit of the distances
+    rng = np.random.default_rng(8)
+    X = 1e8 + rng.uniform(size=(3000, 2))
+    init = X[:5]
+    ours = emlib.KMeans(5, init=init, tol=0.0).fit(X)
+    theirs = SKKMeans(5, init=init, n_init=1, tol=0.0, algorithm="lloyd").fit(X)
+    assert ours.n_iter_ == theirs.n_iter_
+    assert np.allclose(ours.cluster_centers_, theirs.cluster_centers_, rtol=1e-14, atol=0)
+    assert np.array_equal(ours.labels_, theirs.labels_)
+    assert np.array_equal(ours.predict(X), theirs.labels_)
+    assert ours.inertia_ == pytest.approx(theirs.inertia_, rel=1e-6)
+
+
 def _hard_e_steps(X, init, n_steps):
     """The assignments q of ``n_steps`` iterations of emlib's KMeans, from its own pieces."""
     model = emlib.KMeans(len(init))
