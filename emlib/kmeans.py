@@ -247,7 +247,8 @@ class KMeans(EMModel):
         # A centre that moves by δ_k changes every distance to it by at most δ_k (triangle
         # inequality), so the gap between a point's nearest and second-nearest centre shrinks by at
         # most 2 max_k δ_k; only the points whose margin may have run out are examined again.
-        shift = np.sqrt(((ev.centers - previous.centers) ** 2).sum(axis=1)).max()
+        # (δ_k from the centred coordinates the distances are computed in, rounding included)
+        shift = np.sqrt(((centered - (previous.centers - data.mean)) ** 2).sum(axis=1)).max()
         margins = previous.margins - 2 * (shift + _error_bound(data, centered)[1])
         examine = np.flatnonzero(margins <= 0)
         new_labels, margins[examine] = _nearest_with_margins(data, centered, examine)
