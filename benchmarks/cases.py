@@ -289,10 +289,10 @@ def _kmeans_case(kind, N, D, K, n_lo, n_hi, repeats, rng, threads):
 
     # emlib's E-step skips points by bounds (Hamerly's algorithm); scikit-learn's "elkan" does the
     # same with more bounds. The peer is the faster of the two algorithms.
-    peer_fits = {algorithm: fit_sklearn(algorithm) for algorithm in ("lloyd", "elkan")}
     fits = {"emlib": fit_emlib}
-    for algorithm, fit in peer_fits.items():
-        fits.update(_with_peer_settings({f"sklearn {algorithm}": fit}, f"sklearn {algorithm}", threads))
+    for algorithm in ("lloyd", "elkan"):
+        name = f"sklearn {algorithm}"
+        fits.update(_with_peer_settings({name: fit_sklearn(algorithm)}, name, threads))
     per_iter, models, iterations = _per_iteration(fits, n_lo, n_hi, repeats)
     peer_s, peer = _best_peer(per_iter, "sklearn")
     ours, theirs = models["emlib"], models[peer]
@@ -304,7 +304,7 @@ def _kmeans_case(kind, N, D, K, n_lo, n_hi, repeats, rng, threads):
         "peer_s": peer_s,
         "peer": peer,
         "emlib_peak": _peak_memory(fit_emlib, n_lo),
-        "peer_peak": _peak_memory(peer_fits["elkan" if "elkan" in peer else "lloyd"], n_lo),
+        "peer_peak": _peak_memory(fits[peer], n_lo),
         "agree": diff,
         "iterations": iterations,
     }

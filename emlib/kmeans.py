@@ -135,10 +135,7 @@ def e_step(X, centers):
 
 def m_step(X, labels, centers):
     """The M-step: every centre moves to the mean of its points (an empty cluster keeps its centre)."""
-    K = len(centers)
-    counts = np.bincount(labels, minlength=K)
-    # Σ_n r_nk x_n for every k, one feature at a time (bincount is a grouped sum)
-    sums = np.stack([np.bincount(labels, weights=column, minlength=K) for column in X.T], axis=1)
+    counts, sums = _tallies(labels, X.T, len(centers))  # N_k and Σ_n r_nk x_n
     new = np.array(centers, dtype=float, copy=True)
     full = counts > 0
     new[full] = sums[full] / counts[full, None]
