@@ -84,13 +84,17 @@ def check_array(X, name="X", *, n_features=None, min_samples=1, count_name="n_co
     if X.ndim == 1:
         raise ValueError(
             f"{name} must be 2-D of shape (n_samples, n_features), got a 1-D array of shape {X.shape}. "
-            f"Use {name}.reshape(-1, 1) if it holds a single feature, "
+            f"Reshape your data: {name}.reshape(-1, 1) if it holds a single feature, "
             f"or {name}.reshape(1, -1) if it is a single sample."
         )
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D of shape (n_samples, n_features), got {X.ndim} dimensions.")
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {X.shape}); it needs at least one sample and one feature.")
+    for axis, what in enumerate(("sample", "feature")):
+        if X.shape[axis] == 0:
+            raise ValueError(
+                f"{name} is empty: it has 0 {what}(s) (shape={X.shape}) while a minimum of 1 is required; "
+                "it needs at least one sample and one feature."
+            )
     if not np.isfinite(X).all():
         row, col = np.argwhere(~np.isfinite(X))[0]
         raise ValueError(

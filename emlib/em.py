@@ -203,7 +203,7 @@ def run_em(model, X, params, max_iter, tol):
 def _feature_names(X):
     """The column names of a data frame when all are strings (scikit-learn's rule), else None."""
     columns = getattr(X, "columns", None)
-    if columns is None or isinstance(X, np.ndarray):
+    if columns is None:
         return None
     names = np.asarray(list(columns), dtype=object)
     return names if len(names) and all(isinstance(name, str) for name in names) else None
