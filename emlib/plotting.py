@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.patches import Ellipse
+from matplotlib.ticker import MaxNLocator
 
 from .gmm import full_covariances  # re-exported: the panels draw full (K, D, D) stacks
 
@@ -279,6 +280,8 @@ def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
                     textcoords="offset points", fontsize=8, color="0.35")
     ax.set_xlabel("half-step")
     ax.set_ylabel(_LABELS.get(quantity, quantity))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # half-steps are whole numbers
+    ax.ticklabel_format(axis="y", useOffset=False)  # −2135, not −2.135e2 plus an offset
     return CurveArtists(line, marker)
 
 
@@ -330,8 +333,10 @@ def plot_bound(step, ax=None, *, bottom=None):
         raise ValueError("plot_bound needs a mixture's history entry (k-means records a distortion, not a bound).")
     if bottom is None:
         bottom = _bound_floor(step.log_likelihood, step.elbo, step.kl)
-    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[0], label="ELBO L(q, θ)")[0]
-    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[1], label="KL(q ‖ p)")[0]
+    # grey and hatched: no component's colour
+    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color="0.62", label="ELBO L(q, θ)")[0]
+    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, facecolor="white", edgecolor="black", hatch="///",
+                    linewidth=0.8, label="KL(q ‖ p)")[0]
     (line,) = ax.plot([-0.45, 0.45], [step.log_likelihood] * 2, color="black", linewidth=2.0, label="log p(X | θ)")
     text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top", fontsize=8)
     artists = BoundArtists(elbo_bar, kl_bar, line, text)
@@ -397,7 +402,7 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
             spine.set_edgecolor(component_colors(K)[k])
             spine.set_linewidth(2.0)
         if weights is not None:
-            ax.set_title(f"π = {weights[k]:.2f}", fontsize=8)
+            ax.set_title(f"k={k} π={weights[k]:.2f}", fontsize=8)  # colours repeat after 8
         images.append(image)
     return images
 
@@ -405,7 +410,7 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
 def _update_prototypes(images, means, weights, image_shape):
     for k, image in enumerate(images):
         image.set_data(means[k].reshape(image_shape))
-        image.axes.title.set_text(f"π = {weights[k]:.2f}")
+        image.axes.title.set_text(f"k={k} π={weights[k]:.2f}")
 
 
 # ---- k-means -----------------------------------------------------------------------------------
@@ -498,12 +503,17 @@ class StepFigure:
     - BernoulliMixture: prototype images with weights | log-likelihood | bound bar
     - KMeans: assignments + centroids + Voronoi regions | distortion J
 
+    ``layout="row"`` puts the panels side by side; ``layout="stacked"`` puts the data panel on top
+    and the others below it, for a narrow screen (a phone). The bound panel is zoomed to each
+    half-step's values (its y-axis shows the scale), so the KL gap is visible at every M-step however
+    small it is next to log p(X | θ); a half-step and its neighbours share one zoom.
+
     The first :meth:`draw` creates the artists with the ``plot_*`` functions; later calls only
     update them (colours, ellipse geometry, line data, bar heights), which keeps a redraw fast.
     ``artists`` maps panel names to what the ``plot_*`` functions returned.
     """
 
-    def __init__(self, fig_or_axes, history, X, *, image_shape=None, sigmas=(1, 2, 3)):
+    def __init__(self, fig_or_axes, history, X, *, image_shape=None, sigmas=(1, 2, 3), layout="row"):
         from matplotlib.figure import Figure
 
         self.history = history
@@ -514,13 +524,23 @@ class StepFigure:
         self.t = None
         self.artists = {}
         n_panels = 2 if self.kind == "kmeans" else 3
+        if layout not in ("row", "stacked"):
+            raise ValueError(f"layout must be 'row' or 'stacked', got {layout!r}.")
         if isinstance(fig_or_axes, Figure):
             self.fig = fig_or_axes
             self.fig.clear()
-            ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
-            grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.06, right=0.98,
-                                         bottom=0.2, top=0.88, wspace=0.45)
-            self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
+            if layout == "row":
+                ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
+                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.075, right=0.98,
+                                             bottom=0.2, top=0.88, wspace=0.5)
+                self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
+            else:  # the data on top, the curve (and the bound) below
+                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.6, 1.0],
+                                             left=0.16, right=0.97, bottom=0.13, top=0.93, hspace=0.42, wspace=0.75)
+                self.axes = [self.fig.add_subplot(grid[0, :])]
+                self.axes.append(self.fig.add_subplot(grid[1, :] if n_panels == 2 else grid[1, 0]))
+                if n_panels == 3:
+                    self.axes.append(self.fig.add_subplot(grid[1, 1]))
         else:
             self.axes = list(np.ravel(fig_or_axes))
             if len(self.axes) < n_panels:
@@ -542,15 +562,17 @@ class StepFigure:
         self._bottom = None
 
     # -- helpers
-    def _bound_limits(self):
-        """One floor and one y-range for the bound bar over the whole history, so bars compare."""
+    def _bound_view(self, t):
+        """The bound panel's y-range at half-step t: zoomed so that the largest KL of t and its
+        neighbours fills about a quarter of the panel (an E-step shows the gap its M-step opened,
+        now closed); bars rise from the bottom of that range."""
         ll = self.history.series("log_likelihood")
+        kl = np.nan_to_num(self.history.series("kl"))
         elbo = self.history.series("elbo")
-        start = _value_range(ll)[2]  # an off-scale start would flatten every bar
-        lo = np.nanmin(np.concatenate([ll[start:], elbo[start:]]))
-        hi = np.nanmax(ll[start:])
-        span = max(hi - lo, 1e-3 * abs(hi), 1.0)
-        return lo - 0.15 * span, hi + 0.3 * span  # room at the top for the numbers
+        near = np.abs(kl[max(t - 1, 0): t + 2])
+        gap = max(near.max(), 1e-9 * abs(ll[t]), 1e-12)
+        base = ll[t] if np.isnan(elbo[t]) else elbo[t]
+        return base - 1.6 * gap, ll[t] + 1.2 * gap  # room at the top for the numbers
 
     def _setup_data_panel(self, ax):
         X = self.X
@@ -596,9 +618,11 @@ class StepFigure:
             self.artists["kmeans"] = plot_kmeans(self.X, p.centers, self._labels(resp), ax=axes[0])
         self.artists["curve"] = plot_curve(self.history, t, ax=axes[1])
         if self.kind != "kmeans":
-            self._bottom, top = self._bound_limits()
+            self._bottom, top = self._bound_view(t)
             self.artists["bound"] = plot_bound(step, ax=axes[2], bottom=self._bottom)
             axes[2].set_ylim(self._bottom, top)
+            axes[2].ticklabel_format(axis="y", useOffset=False)
+            axes[2].set_title("zoomed to this half-step", fontsize=8, color="0.35")
 
     def dynamic_artists(self):
         """The artists that :meth:`draw` changes, in drawing order (for blitting: a renderer can keep
@@ -618,7 +642,7 @@ class StepFigure:
             out += [km.points, km.centers]
         out.append(a["curve"].marker)
         if "bound" in a:
-            out += list(a["bound"])
+            out.append(self.axes[2])  # its scale moves with every half-step: the whole panel is redrawn
         out.append(self.status)
         return out
 
@@ -644,6 +668,8 @@ class StepFigure:
         _, values = _curve_quantity(self.history, "log_likelihood")
         a["curve"].marker.set_data([t], [values[t]])
         if "bound" in a:
+            self._bottom, top = self._bound_view(t)
+            self.axes[2].set_ylim(self._bottom, top)
             _update_bound(a["bound"], step, self._bottom)
 
 
