@@ -97,6 +97,7 @@ def plot_data(X, resp=None, ax=None, **kw):
         return points
     options = {"s": 14, "linewidths": 0, "zorder": 2}
     options.update(kw)
+    ax.set_aspect("equal")  # one unit is as long on both axes, so round groups look round
     return ax.scatter(X[:, 0], X[:, 1], c=facecolors, **options)
 
 
@@ -147,6 +148,7 @@ def plot_gaussians(means, covariances, weights=None, ax=None, sigmas=(1, 2, 3)):
     block. Opacity follows ``weights``. Returns :class:`GaussianArtists`.
     """
     ax = _ax(ax)
+    ax.set_aspect("equal")  # an ellipse's shape is only true at equal aspect
     means = np.asarray(means, dtype=float)
     covariances = np.asarray(covariances, dtype=float)
     K = len(means)
@@ -677,3 +679,131 @@ def draw_step(fig_or_axes, history, X, t):
     """Draw half-step ``t`` of ``history`` on ``X`` into a Figure (or a list of Axes); see
     :class:`StepFigure`. Returns the StepFigure, whose ``draw(t)`` moves to another half-step."""
     return StepFigure(fig_or_axes, history, X).draw(t)
+
+
+# ---- the mixture's graphical model, spiky densities, objective profiles ------------------------
+__all__ += ["plot_density_1d", "plot_mixture_graph", "plot_profiles"]
+
+
+class GraphArtists(NamedTuple):
+    """What :func:`plot_mixture_graph` draws: ``nodes`` by name (π, z, x, μ, Σ), the arrows, the plate."""
+
+    nodes: dict
+    arrows: list
+    plate: object
+
+
+def plot_mixture_graph(ax=None, n_label="$N$"):
+    """The Gaussian mixture as a directed graphical model, with a plate over the N data points.
+
+    π → z_n → x_n ← μ, Σ: the latent label z_n (open circle) is drawn first, the observed point
+    x_n (shaded circle) depends on it and on the components' parameters (small black dots); the
+    plate (rounded box) says that the pair (z_n, x_n) is repeated for n = 1, …, ``n_label``. The
+    axes get equal aspect and no frame. Returns :class:`GraphArtists`.
+    """
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+    ax = _ax(ax)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_xlim(-0.2, 4.8)
+    ax.set_ylim(-0.6, 3.1)
+    radius, dot = 0.42, 0.07
+    where = {"pi": (0.5, 2.3), "z": (2.0, 2.3), "x": (2.0, 0.6), "mu": (4.0, 1.1), "Sigma": (4.0, 0.1)}
+    nodes = {}
+    for name in ("z", "x"):
+        shade = "0.8" if name == "x" else "white"
+        nodes[name] = ax.add_patch(Circle(where[name], radius, facecolor=shade, edgecolor="black",
+                                          linewidth=1.5, zorder=3))
+    for name in ("pi", "mu", "Sigma"):
+        nodes[name] = ax.add_patch(Circle(where[name], dot, facecolor="black", zorder=3))
+    labels = {"pi": r"$\boldsymbol{\pi}$", "z": r"$z_n$", "x": r"$\mathbf{x}_n$",
+              "mu": r"$\boldsymbol{\mu}$", "Sigma": r"$\boldsymbol{\Sigma}$"}
+    for name, (x, y) in where.items():
+        if name in ("z", "x"):
+            ax.text(x, y, labels[name], ha="center", va="center", fontsize=14, zorder=4)
+        elif name == "pi":
+            ax.text(x, y + 0.2, labels[name], ha="center", va="bottom", fontsize=14)
+        else:
+            ax.text(x + 0.18, y, labels[name], ha="left", va="center", fontsize=14)
+    arrows = []
+    for tail, head in (("pi", "z"), ("z", "x"), ("mu", "x"), ("Sigma", "x")):
+        # the arrow runs from rim to rim
+        (x0, y0), (x1, y1) = where[tail], where[head]
+        ux, uy = np.subtract(where[head], where[tail]) / np.hypot(x1 - x0, y1 - y0)
+        start = dot if tail in ("pi", "mu", "Sigma") else radius
+        arrow = FancyArrowPatch((x0 + start * ux, y0 + start * uy), (x1 - radius * ux, y1 - radius * uy),
+                                arrowstyle="-|>", mutation_scale=16, linewidth=1.3, color="black",
+                                shrinkA=0, shrinkB=0, zorder=2)
+        arrows.append(ax.add_patch(arrow))
+    plate = ax.add_patch(FancyBboxPatch((1.35, -0.25), 1.3, 3.15, boxstyle="round,pad=0.02,rounding_size=0.15",
+                                        fill=False, edgecolor="black", linewidth=1.2, zorder=1))
+    ax.text(2.55, -0.15, n_label, ha="right", va="bottom", fontsize=12)
+    return GraphArtists(nodes, arrows, plate)
+
+
+def _spike_grid(x_range, means, variances, n=2000):
+    """A grid over ``x_range`` that also resolves every component: ±6σ around each mean, finely."""
+    lo, hi = x_range
+    parts = [np.linspace(lo, hi, n)]
+    for mean, sd in zip(means, np.sqrt(variances)):
+        parts.append(mean + sd * np.linspace(-6, 6, 241))
+    grid = np.unique(np.concatenate(parts))
+    return grid[(grid >= lo) & (grid <= hi)]
+
+
+def plot_density_1d(weights, means, variances, ax=None, x_range=None, **kw):
+    """The 1-D mixture density p(x) = Σ_k π_k N(x | μ_k, σ²_k) as one line, spikes included.
+
+    ``variances`` are σ²_k (shapes (K,), (K, 1) or (K, 1, 1)). The line is evaluated on a grid that
+    is refined to ±6σ around every mean, so a component narrower than the grid's spacing is drawn
+    at its true height instead of being missed. ``x_range`` defaults to the current x-limits.
+    Extra keywords go to ``ax.plot``. Returns the Line2D.
+    """
+    ax = _ax(ax)
+    weights = np.asarray(weights, dtype=float).reshape(-1)
+    means = np.asarray(means, dtype=float).reshape(-1)
+    variances = np.asarray(variances, dtype=float).reshape(-1)
+    if not (len(weights) == len(means) == len(variances)):
+        raise ValueError(f"weights, means and variances must have one entry per component, got lengths "
+                         f"{len(weights)}, {len(means)} and {len(variances)}.")
+    if np.any(variances <= 0):
+        raise ValueError(f"variances must be positive (they are σ², not σ), got {variances}.")
+    grid = _spike_grid(ax.get_xlim() if x_range is None else x_range, means, variances)
+    _, density = _mixture_curves(grid, weights, means, variances)
+    options = {"color": "0.15", "linewidth": 1.4}
+    options.update(kw)
+    (line,) = ax.plot(grid, density, **options)
+    return line
+
+
+class ProfileArtists(NamedTuple):
+    """What :func:`plot_profiles` draws: one line per curve, and its maximum's marker (or None)."""
+
+    lines: list
+    peaks: list
+
+
+def plot_profiles(x, curves, ax=None, colors=None, mark_max=False):
+    """Several objectives along one parameter: ``curves`` maps a label to values over ``x``.
+
+    Each curve gets a palette colour (or ``colors[i]``) and a legend label; with ``mark_max`` its
+    largest finite value is marked with a dot, so where a penalised objective peaks can be read
+    off. Returns :class:`ProfileArtists`.
+    """
+    ax = _ax(ax)
+    x = np.asarray(x, dtype=float)
+    lines, peaks = [], []
+    for i, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
+        if values.shape != x.shape:
+            raise ValueError(f"curve {label!r} has shape {values.shape}; it needs one value per x, {x.shape}.")
+        colour = PALETTE[i % len(PALETTE)] if colors is None else colors[i]
+        (line,) = ax.plot(x, values, color=colour, label=label)
+        lines.append(line)
+        peak = None
+        if mark_max:
+            best = np.nanargmax(np.where(np.isfinite(values), values, np.nan))
+            (peak,) = ax.plot([x[best]], [values[best]], "o", color=colour, markersize=7, zorder=5)
+        peaks.append(peak)
+    return ProfileArtists(lines, peaks)
