@@ -695,8 +695,10 @@ def plot_jensen(points, weights, ax=None):
         (chord,) = ax.plot(points, np.log(points), color=PALETTE[0], linewidth=1.2)
     (on_curve,) = ax.plot([mean], [np.log(mean)], "o", color="black", zorder=4)
     (of_logs,) = ax.plot([mean], [mean_log], "s", color=PALETTE[3], zorder=4)
+    size = np.log(mean) - mean_log
+    size = 0.0 if abs(size) <= 1e-12 * max(1.0, abs(mean_log)) else size  # equal points: rounding only
     (gap,) = ax.plot([mean, mean], [mean_log, np.log(mean)], color=PALETTE[3], linewidth=3,
-                     label=f"gap {np.log(mean) - mean_log:.3g}")
+                     label=f"Jensen's gap {size:.3g}")
     ax.set_xlabel("x")
     return JensenArtists(curve, dots, chord, on_curve, of_logs, gap)
 
