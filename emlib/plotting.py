@@ -9,7 +9,7 @@ static animation all show the same numbers.
 any emlib model; the widgets in :mod:`emlib.widgets` redraw it with ``StepFigure.draw(t)``.
 """
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from matplotlib import colors as mcolors
@@ -26,9 +26,15 @@ __all__ = [
     "ellipse_geometry",
     "full_covariances",
     "plot_bound",
+    "plot_convergence",
+    "plot_coordinate_ascent",
+    "plot_criteria",
     "plot_curve",
     "plot_data",
+    "plot_gap",
     "plot_gaussians",
+    "plot_image_grid",
+    "plot_jensen",
     "plot_kmeans",
     "plot_mixture_1d",
     "plot_prototypes",
@@ -807,3 +813,192 @@ def plot_profiles(x, curves, ax=None, colors=None, mark_max=False):
             (peak,) = ax.plot([x[best]], [values[best]], "o", color=colour, markersize=7, zorder=5)
         peaks.append(peak)
     return ProfileArtists(lines, peaks)
+
+
+# ---- chapters 5–8: Jensen, coordinate ascent, convergence, gaps, criteria, image grids ----------
+class JensenArtists(NamedTuple):
+    curve: Any
+    points: Any
+    chord: Any
+    mean_on_curve: Any
+    mean_of_logs: Any
+    gap: Any
+
+
+def plot_jensen(points, weights, ax=None):
+    """Jensen's inequality for the logarithm: log of the weighted mean against the weighted mean of logs.
+
+    Draws log x, the points (x_i, log x_i) (dot area ∝ weight), the chord when there are two
+    points, and at x̄ = Σ w_i x_i the vermillion gap between log x̄ (on the curve) and Σ w_i log x_i.
+    The gap is zero exactly when all points with positive weight coincide. Returns
+    :class:`JensenArtists` (``chord`` is None unless there are exactly two points).
+    """
+    ax = _ax(ax)
+    points, weights = np.asarray(points, dtype=float).ravel(), np.asarray(weights, dtype=float).ravel()
+    if points.shape != weights.shape or points.size == 0 or (points <= 0).any():
+        raise ValueError("points must be positive numbers, one per weight; got "
+                         f"{points.size} points and {weights.size} weights.")
+    if (weights < 0).any() or not np.isclose(weights.sum(), 1.0):
+        raise ValueError(f"weights must be non-negative and sum to 1, got {weights}.")
+    mean, mean_log = weights @ points, weights @ np.log(points)
+    lo, hi = points.min(), points.max()
+    grid = np.geomspace(lo / 2, hi * 1.5, 300) if hi > lo else np.geomspace(lo / 3, lo * 3, 300)
+    (curve,) = ax.plot(grid, np.log(grid), color="black", label="log x")
+    dots = ax.scatter(points, np.log(points), s=20 + 180 * weights, color=PALETTE[0], zorder=3,
+                      label="points x_i (area ∝ weight)")
+    chord = None
+    if points.size == 2:
+        (chord,) = ax.plot(points, np.log(points), color=PALETTE[0], linewidth=1.2)
+    (on_curve,) = ax.plot([mean], [np.log(mean)], "o", color="black", zorder=4)
+    (of_logs,) = ax.plot([mean], [mean_log], "s", color=PALETTE[3], zorder=4)
+    size = np.log(mean) - mean_log
+    size = 0.0 if abs(size) <= 1e-12 * max(1.0, abs(mean_log)) else size  # equal points: rounding only
+    (gap,) = ax.plot([mean, mean], [mean_log, np.log(mean)], color=PALETTE[3], linewidth=3,
+                     label=f"Jensen's gap {size:.3g}")
+    ax.set_xlabel("x")
+    return JensenArtists(curve, dots, chord, on_curve, of_logs, gap)
+
+
+class CoordinateAscentArtists(NamedTuple):
+    contours: Any
+    path: Any
+    arrows: list
+
+
+def plot_coordinate_ascent(q_values, theta_values, elbo, path, ax=None, levels=None):
+    """Contours of the ELBO over a 2-D slice (a q-coordinate across, θ up) and EM's zig-zag path on it.
+
+    ``elbo`` has shape (len(theta_values), len(q_values)); ``path`` is a sequence of (q, θ) points,
+    one per half-step: an E-step moves across (q changes), an M-step moves up or down (θ changes).
+    ``levels`` are the contour values (default: 16 quantiles of ``elbo``, denser near its top).
+    Returns :class:`CoordinateAscentArtists`.
+    """
+    ax = _ax(ax)
+    q_values, theta_values = np.asarray(q_values, dtype=float), np.asarray(theta_values, dtype=float)
+    elbo, path = np.asarray(elbo, dtype=float), np.atleast_2d(np.asarray(path, dtype=float))
+    if elbo.shape != (theta_values.size, q_values.size):
+        raise ValueError(f"elbo must have shape (len(theta_values), len(q_values)) = "
+                         f"({theta_values.size}, {q_values.size}), got {elbo.shape}.")
+    if path.shape[1] != 2:
+        raise ValueError(f"path must be a sequence of (q, θ) pairs, got shape {path.shape}.")
+    if levels is None:
+        levels = np.unique(np.quantile(elbo, 1 - np.geomspace(1, 0.002, 16)))
+    contours = ax.contour(q_values, theta_values, elbo, levels=levels, cmap="viridis", linewidths=0.9)
+    (line,) = ax.plot(path[:, 0], path[:, 1], "o", color=PALETTE[3], markersize=4, zorder=3)
+    arrows = [ax.annotate("", xy=b, xytext=a, arrowprops=dict(arrowstyle="->", color=PALETTE[3], lw=1.5))
+              for a, b in zip(path[:-1], path[1:])]
+    return CoordinateAscentArtists(contours, line, arrows)
+
+
+def plot_convergence(errors, ax=None, rates=None):
+    """Distance to the limit, iteration by iteration, on a log scale: one line per method.
+
+    ``errors`` maps a label to the distances |θ_t − θ*| for t = 0, 1, ...; ``rates`` maps some of
+    the labels to a predicted linear rate ρ, drawn dashed as |θ_0 − θ*| ρ^t. Returns a dict from
+    label to Line2D (predicted lines under ``label + " (predicted)"``).
+    """
+    ax = _ax(ax)
+    rates = {} if rates is None else rates
+    unknown = set(rates) - set(errors)
+    if unknown:
+        raise ValueError(f"rates has labels that are not in errors: {sorted(unknown)}.")
+    lines = {}
+    for i, (label, err) in enumerate(errors.items()):
+        err = np.asarray(err, dtype=float)
+        colour = PALETTE[i % len(PALETTE)]
+        (lines[label],) = ax.semilogy(np.arange(err.size), err, "o-", color=colour, markersize=3, label=label)
+        if label in rates:
+            t = np.arange(err.size)
+            (lines[label + " (predicted)"],) = ax.semilogy(t, err[0] * rates[label] ** t, "--", color=colour,
+                                                          linewidth=1, label=f"{label}: rate {rates[label]:.3f}")
+    ax.set_xlabel("iteration t")
+    ax.set_ylabel("distance to the limit")
+    return lines
+
+
+class GapArtists(NamedTuple):
+    log_likelihood: Any
+    bound: Any
+    gap: Any
+
+
+def plot_gap(log_likelihood, bound, ax=None, x=None, bound_label="bound L(q, θ)"):
+    """The log-likelihood and a lower bound on it over a run, with the gap between them shaded.
+
+    ``x`` is the position of every entry (default 0, 1, ...). Returns :class:`GapArtists`.
+    """
+    ax = _ax(ax)
+    log_likelihood, bound = np.asarray(log_likelihood, dtype=float), np.asarray(bound, dtype=float)
+    if log_likelihood.shape != bound.shape or log_likelihood.ndim != 1:
+        raise ValueError(f"log_likelihood and bound must be 1-D of the same length, got shapes "
+                         f"{log_likelihood.shape} and {bound.shape}.")
+    x = np.arange(log_likelihood.size) if x is None else np.asarray(x, dtype=float)
+    if x.shape != log_likelihood.shape:
+        raise ValueError(f"x must have one position per entry ({log_likelihood.size}), got shape {x.shape}.")
+    gap = ax.fill_between(x, bound, log_likelihood, color=PALETTE[1], alpha=0.45, linewidth=0, label="gap (KL)")
+    (ll,) = ax.plot(x, log_likelihood, color="black", linewidth=1.8, label="log p(X | θ)")
+    (bd,) = ax.plot(x, bound, color=PALETTE[0], linewidth=1.2, label=bound_label)
+    return GapArtists(ll, bd, gap)
+
+
+def plot_criteria(candidates, criteria, ax=None, lower_is_better=True):
+    """Model-selection criteria against the candidate models, each criterion's best one starred.
+
+    ``criteria`` maps a name (e.g. "BIC") to one value per candidate. Numeric candidates (numbers of
+    components) give lines; other candidates (covariance types) give grouped bars. Returns a dict
+    from name to the line or bar container.
+    """
+    ax = _ax(ax)
+    candidates = list(candidates)
+    numeric = all(isinstance(c, (int, float, np.integer, np.floating)) for c in candidates)
+    artists = {}
+    width = 0.8 / max(len(criteria), 1)
+    for i, (name, values) in enumerate(criteria.items()):
+        values = np.asarray(values, dtype=float)
+        if values.shape != (len(candidates),):
+            raise ValueError(f"criteria[{name!r}] must have one value per candidate ({len(candidates)}), "
+                             f"got shape {values.shape}.")
+        colour = PALETTE[i % len(PALETTE)]
+        best = values.argmin() if lower_is_better else values.argmax()
+        if numeric:
+            x = np.asarray(candidates, dtype=float)
+            (artists[name],) = ax.plot(x, values, "o-", color=colour, label=name)
+        else:
+            x = np.arange(len(candidates)) + (i - (len(criteria) - 1) / 2) * width
+            artists[name] = ax.bar(x, values, width=width, color=colour, label=name)
+        ax.plot([x[best]], [values[best]], "*", color="black", markersize=13, zorder=4)
+    if not numeric:
+        ax.set_xticks(np.arange(len(candidates)))
+        ax.set_xticklabels([str(c) for c in candidates])
+    return artists
+
+
+def plot_image_grid(images, image_shape=(28, 28), axes=None, fig=None, n_cols=10, titles=None):
+    """Binary or grey images (one per row of ``images``) in a grid, ink dark on white.
+
+    Without ``axes`` a grid of ``n_cols`` columns is made in ``fig`` (default ``plt.gcf()``).
+    ``titles`` (optional) gives one short title per image. Returns the list of AxesImage.
+    """
+    images = np.asarray(images, dtype=float)
+    if images.ndim != 2 or images.shape[1] != int(np.prod(image_shape)):
+        raise ValueError(f"images must have shape (n, {int(np.prod(image_shape))}) for image_shape "
+                         f"{tuple(image_shape)}, got {images.shape}.")
+    n = len(images)
+    if axes is None:
+        if fig is None:
+            import matplotlib.pyplot as plt
+
+            fig = plt.gcf()
+        axes = fig.subplots(int(np.ceil(n / n_cols)), min(n, n_cols), squeeze=False)
+    axes = list(np.ravel(axes))
+    if len(axes) < n:
+        raise ValueError(f"plot_image_grid needs one Axes per image: got {len(axes)} for {n} images.")
+    drawn = []
+    for i, ax in enumerate(axes):
+        ax.set_axis_off()
+        if i < n:
+            drawn.append(ax.imshow(images[i].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1,
+                                   interpolation="nearest"))
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=8)
+    return drawn
