@@ -36,7 +36,6 @@ from . import _validation, parallel
 from ._validation import check_array, check_count, check_is_fitted, check_nonnegative, check_random_state
 from .history import History, Step
 
-
 # Terms that cannot change a sum of exponentials are not computed. In Σ_k exp(a_k − m), whose
 # largest term is e^0 = 1, a term below e^−50 ≈ 2e−22 is lost in the sum's rounding (eps ≈ 2e−16)
 # unless there are more than half a million of them, so such a term is set to exactly 0, as exp

@@ -11,9 +11,9 @@ entries carry the distortion J instead. Responsibilities are not stored (they ar
 recomputed from the parameters of the latest E entry, so the history's memory does not grow with N.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
 
 import numpy as np
 
@@ -27,10 +27,10 @@ class Step:
     phase: str
     iteration: int
     params: Any
-    log_likelihood: Optional[float] = None
-    elbo: Optional[float] = None
-    kl: Optional[float] = None
-    distortion: Optional[float] = None
+    log_likelihood: float | None = None
+    elbo: float | None = None
+    kl: float | None = None
+    distortion: float | None = None
 
 
 class History(Sequence):

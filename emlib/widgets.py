@@ -18,9 +18,9 @@ HTML animation with play / step / slider buttons. Neither cell fits anything if 
 import inspect
 import io
 import re
-from html import escape
 import tempfile
 import warnings
+from html import escape
 from pathlib import Path
 
 import numpy as np

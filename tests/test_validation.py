@@ -1,6 +1,5 @@
 """Bad input gets a clear ValueError naming the parameter and what to do (one test per case)."""
 
-import warnings
 
 import numpy as np
 import pytest
@@ -198,4 +197,5 @@ def test_a_string_in_X_names_X():
 
 
 def test_random_state_of_the_wrong_kind():
-    assert "random_state must be None, an int, a numpy.random.Generator or a numpy.random.RandomState" in fit_error(emlib.GaussianMixture(2, random_state="seed"))
+    message = fit_error(emlib.GaussianMixture(2, random_state="seed"))
+    assert "random_state must be None, an int, a numpy.random.Generator or a numpy.random.RandomState" in message
