@@ -6,15 +6,18 @@ A model plugs these functions into the loop (scikit-learn's ``BaseMixture`` is o
                                  (for mixtures: X cut into blocks of samples, laid out for products)
 - ``_init_params(X, rng)``    -> θ₀
 - ``_evaluate(data, θ, q)``   -> everything the E-step needs at θ, computed in one pass (for mixtures:
-                                 r_nk, log p(x_n | θ), H(r), E_r[log p(X, Z | θ)], and E_q of the same
-                                 for the q of the E-step before, if there was one)
+                                 r_nk, log p(x_n | θ), H(r), E_r[log p(X, Z | θ)], and for the q of
+                                 the E-step before, if there was one, E_q[log p(X, Z | θ)] and the
+                                 cross-entropy −E_q[log p(Z | X, θ)])
 - ``_posterior(ev)``          -> q, the E-step's responsibilities (soft) or assignments (hard)
 - ``_m_step(data, q)``        -> the θ that maximises the bound for this q
 - ``_record(ev, q)``          -> the quantities stored in the history (log-likelihood, ELBO, KL or J)
 - ``_converged(history, q_prev, q, data)`` -> whether to stop
+- ``_final_e_step(history, ev, q, converged)`` -> q of the reported assignment (k-means appends one
+                                 more E-step when its centres moved after the last one)
 
 One evaluation per iteration serves two half-steps: the evaluation at the new θ after an M-step
-gives that M entry's log-likelihood and ELBO, and its responsibilities are the next E-step.
+gives that M entry's log-likelihood, ELBO and KL, and its responsibilities are the next E-step.
 
 Memory layout: responsibility-like arrays are (N, K) to the reader, as in scikit-learn, but they are
 views of C-ordered (K, N) buffers. Sums and maxima over k then run over K contiguous rows of length
