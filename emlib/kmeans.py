@@ -277,8 +277,11 @@ class KMeans(EMModel):
         self.algorithm = algorithm
 
     def _check_parameters(self):
-        if self.n_init != "auto":
-            check_count(self.n_init, "n_init")
+        if not (isinstance(self.n_init, str) and self.n_init == "auto"):
+            try:
+                check_count(self.n_init, "n_init")
+            except ValueError:
+                raise ValueError(f"n_init must be an integer >= 1 or 'auto', got {self.n_init!r}.") from None
         check_count(self.n_clusters, "n_clusters")
         check_count(self.max_iter, "max_iter", minimum=0)
         check_nonnegative(self.tol, "tol")

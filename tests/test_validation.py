@@ -151,6 +151,14 @@ def test_kmeans_init_array_of_wrong_shape():
     assert "init must have shape (2, 2)" in fit_error(emlib.KMeans(2, init=np.zeros((3, 2))))
 
 
+def test_kmeans_n_init_neither_a_count_nor_auto():
+    assert "n_init must be an integer >= 1 or 'auto', got 'best'" in fit_error(emlib.KMeans(2, n_init="best"))
+
+
+def test_kmeans_unknown_algorithm():
+    assert "algorithm must be one of 'lloyd', 'elkan'" in fit_error(emlib.KMeans(2, algorithm="hamerly"))
+
+
 def test_kmeans_unknown_init():
     assert "init must be 'k-means++', 'random', a callable or an array" in fit_error(emlib.KMeans(2, init="kmeans"))
 
