@@ -361,6 +361,9 @@ class EMModel:
         if warm and X.shape[1] != fitted:
             raise ValueError(f"X has {X.shape[1]} features, but warm_start=True continues a fit with {fitted} "
                              "features; use warm_start=False to start afresh.")
+        if warm and len(self._params[0]) != self._n_clusters():
+            raise ValueError(f"{self._n_components_name} is {self._n_clusters()}, but warm_start=True continues a fit "
+                             f"with {len(self._params[0])}; use warm_start=False to start afresh.")
         rng = check_random_state(self.random_state)
         best, finals = None, []
         with parallel.threads():  # the blocks of every step share the cores
