@@ -543,7 +543,7 @@ def _frames(n_steps, max_frames):
 
 
 def _encode(png, fmt, quality):
-    """A rendered PNG as a data: URL in ``fmt`` ("jpeg" or "png", the latter with a 64-colour palette)."""
+    """A rendered PNG as a data: URL in ``fmt`` ("jpeg" or "png", the latter with a 128-colour palette)."""
     import base64
 
     from PIL import Image
@@ -553,7 +553,7 @@ def _encode(png, fmt, quality):
     if fmt == "jpeg":
         image.save(buffer, format="jpeg", quality=quality, optimize=True)
     else:
-        image.quantize(64, dither=Image.Dither.NONE).save(buffer, format="png", optimize=True)
+        image.quantize(128, dither=Image.Dither.NONE).save(buffer, format="png", optimize=True)
     return f"data:image/{fmt};base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -650,10 +650,10 @@ def _within_budget(render, n_frames):
     return HTML(html)
 
 
-STACKED = (4.8, 4.5)  # inches: the animations' stacked panels, legible on a phone's column
+STACKED = (4.0, 4.2)  # inches: the animations' stacked panels, legible on a phone's column
 
 
-def animate(model, X, *, max_frames=30, fmt="jpeg", dpi=100, figsize=STACKED, interval=700, quality=72,
+def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, interval=700, quality=72,
             alt=None):
     """The static twin of :class:`EMStepper`: a self-contained HTML animation of the half-steps.
 
@@ -693,7 +693,7 @@ def animate(model, X, *, max_frames=30, fmt="jpeg", dpi=100, figsize=STACKED, in
     return _within_budget(render, n_frames)
 
 
-def animate_annealing(X, centers, epsilons=None, *, fmt="jpeg", dpi=100, figsize=(4.8, 4.2), interval=400,
+def animate_annealing(X, centers, epsilons=None, *, fmt="png", dpi=115, figsize=(4.0, 4.2), interval=400,
                       quality=72, alt=None):
     """The static twin of :class:`AnnealingStepper`: the ε sweep as a self-contained HTML animation."""
     if fmt not in ("jpeg", "png"):

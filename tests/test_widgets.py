@@ -316,7 +316,7 @@ def _player(html):
     return json.loads(data)
 
 
-def _frames(html, fmt="jpeg"):
+def _frames(html, fmt="png"):
     srcs = _player(html)["src"]
     assert all(src.startswith(f"data:image/{fmt};base64,") for src in srcs)
     return len(srcs)
@@ -333,7 +333,7 @@ def test_animate_is_small_self_contained_html(X):
     assert not re.search(r"(src|href)=\"https?:", markup)  # nothing from the network
     assert _frames(markup) == min(len(model.history_), 30)  # the default max_frames
     # accessibility: the image has alt text, the slider a label and a value text, the buttons words
-    assert re.search(r'<img src="data:image/jpeg[^"]+" alt="EM on GaussianMixture', markup)
+    assert re.search(r'<img src="data:image/png[^"]+" alt="EM on GaussianMixture', markup)
     assert re.search(r'<input type="range"[^>]*aria-label="half-step"[^>]*aria-valuetext="half-step 0 of', markup)
     for word in ("first", "previous", "play", "next"):
         assert f">{word}" in markup or f"{word} ›" in markup or f"« {word}" in markup or f"‹ {word}" in markup
@@ -342,8 +342,8 @@ def test_animate_is_small_self_contained_html(X):
 
 def test_animate_every_half_step_when_few(X):
     model = _quiet(emlib.KMeans(3, random_state=0), X)
-    markup = widgets.animate(model, X, fmt="png", dpi=30).data
-    assert _frames(markup, "png") == len(model.history_)
+    markup = widgets.animate(model, X, fmt="jpeg", dpi=30).data
+    assert _frames(markup, "jpeg") == len(model.history_)
     assert "Every half-step is shown" in markup
     labels = _player(markup)["label"]
     assert [int(re.match(r"half-step (\d+) of", label).group(1)) for label in labels] == list(range(len(labels)))
