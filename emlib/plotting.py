@@ -532,8 +532,8 @@ class StepFigure:
             self.fig.clear()
             if layout == "row":
                 ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
-                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.075, right=0.98,
-                                             bottom=0.2, top=0.88, wspace=0.5)
+                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.075,
+                                             right=0.98 if n_panels == 2 else 0.9, bottom=0.2, top=0.88, wspace=0.6)
                 self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
             else:  # the data on top, the curve (and the bound) below
                 grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.5, 1.0],
@@ -567,11 +567,12 @@ class StepFigure:
     def _bound_view(self, t):
         """The bound panel's y-range at half-step t: zoomed so that the largest KL of t and its
         neighbours fills about a quarter of the panel (an E-step shows the gap its M-step opened,
-        now closed); bars rise from the bottom of that range."""
+        now closed); bars
+        rise from the bottom of that range."""
         ll = self.history.series("log_likelihood")
         kl = np.nan_to_num(self.history.series("kl"))
         elbo = self.history.series("elbo")
-        near = np.abs(kl[max(t - 1, 0): t + 2])
+        near = np.abs(kl[max(t - 1, 0): t + 2 if t else 3])  # θ₀ borrows the zoom of the first M-step
         gap = max(near.max(), 1e-9 * abs(ll[t]), 1e-12)
         base = ll[t] if np.isnan(elbo[t]) else elbo[t]
         return base - 1.6 * gap, ll[t] + 1.2 * gap  # room at the top for the numbers
@@ -624,8 +625,7 @@ class StepFigure:
             self.artists["bound"] = plot_bound(step, ax=axes[2], bottom=self._bottom)
             axes[2].set_ylim(self._bottom, top)
             axes[2].ticklabel_format(axis="y", useOffset=False)
-            if self.layout == "stacked":
-                axes[2].yaxis.tick_right()  # clear of the curve's panel on its left
+            axes[2].yaxis.tick_right()  # clear of the curve's panel on its left
             axes[2].set_title("zoomed", fontsize=8, color="0.35")
 
     def dynamic_artists(self):
