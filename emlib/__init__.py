@@ -3,10 +3,10 @@
 Gaussian mixtures, Bernoulli mixtures and k-means as hard EM, each fit recording its history
 half-step by half-step. The pure E- and M-steps live at module level in :mod:`emlib.gmm`,
 :mod:`emlib.bernoulli` and :mod:`emlib.kmeans`; the classes are thin drivers over one EM loop
-(:mod:`emlib.em`).
+(:mod:`emlib.em`) and full scikit-learn estimators (scikit-learn itself stays optional).
 """
 
-from ._validation import ConvergenceWarning, NotFittedError
+from . import _validation
 from .bernoulli import BernoulliMixture
 from .gmm import GaussianMixture
 from .history import History, Step
@@ -22,3 +22,11 @@ __all__ = [
     "Step",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # NotFittedError and ConvergenceWarning are made on first use (see emlib._validation), so that
+    # importing emlib does not import scikit-learn
+    if name in ("NotFittedError", "ConvergenceWarning"):
+        return getattr(_validation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -139,9 +139,55 @@ def log_prior(params, beta_prior):
 class BernoulliMixture(MixtureModel):
     """A mixture of multivariate Bernoulli distributions fitted by EM (binary data only).
 
+    p(x) = Σ_k π_k Π_d μ_kd^x_d (1 − μ_kd)^(1 − x_d). The estimator follows scikit-learn's
+    conventions (``fit``, ``predict``, ``predict_proba``, ``score_samples``, ``get_params``, ...)
+    and its fits record ``history_`` half-step by half-step, as :class:`GaussianMixture` does.
+
     With ``beta_prior=(a, b)`` the M-step is the MAP estimate under a Beta(a, b) prior on every
     μ_kd; the history then records log p(X | θ) + log p(θ) as ``log_likelihood`` and ``elbo``
     (the objective that MAP-EM never lets fall), and ``kl`` is unchanged.
+
+    Parameters
+    ----------
+    n_components : int, default=1
+        K, the number of mixture components.
+    tol : float, default=1e-3
+        Stop when the per-sample log-likelihood changes by less than this between two E-steps.
+    max_iter : int, default=100
+        The most EM iterations per start; 0 returns the initialisation.
+    n_init : int, default=1
+        How many starts; the run with the largest final lower bound is kept.
+    init_params : {"random", "random_from_data"}, default="random"
+        Initial probabilities μ_kd drawn uniformly from [0.25, 0.75], or K samples pulled halfway
+        towards 1/2 (so that no μ_kd starts at 0 or 1).
+    weights_init : array-like of shape (n_components,), optional
+        Initial weights π_k (non-negative, summing to one); equal weights otherwise.
+    means_init : array-like of shape (n_components, n_features), optional
+        Initial probabilities μ_kd in [0, 1].
+    beta_prior : (float, float), optional
+        (a, b) with a, b ≥ 1: MAP-EM under a Beta(a, b) prior on every μ_kd.
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState, default=None
+        The seed of the initialisation and of :meth:`sample`.
+    warm_start : bool, default=False
+        If True, a refit starts from the fitted parameters (one start, ``n_init`` ignored).
+    verbose : int, default=0
+        If positive, print the log-likelihood after every iteration.
+
+    Attributes
+    ----------
+    weights_ : ndarray of shape (n_components,)
+    means_ : ndarray of shape (n_components, n_features)
+        The probabilities μ_kd, kept within [1e-10, 1 − 1e-10].
+    converged_ : bool
+    n_iter_ : int
+    lower_bound_ : float
+        The per-sample log-likelihood (plus log-prior) at the last E-step of the kept run.
+    lower_bounds_ : ndarray of shape (n_iter_,)
+    history_ : History
+    final_log_likelihoods_ : ndarray of shape (n_init,)
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Only when X was a data frame with string column names.
     """
 
     def __init__(
@@ -156,6 +202,7 @@ class BernoulliMixture(MixtureModel):
         means_init=None,
         beta_prior=None,
         random_state=None,
+        warm_start=False,
         verbose=0,
     ):
         self.n_components = n_components
@@ -167,10 +214,8 @@ class BernoulliMixture(MixtureModel):
         self.means_init = means_init
         self.beta_prior = beta_prior
         self.random_state = random_state
+        self.warm_start = warm_start
         self.verbose = verbose
-
-    def __repr__(self):
-        return f"BernoulliMixture(n_components={self.n_components})"
 
     def _check_parameters(self):
         super()._check_parameters()
@@ -198,7 +243,7 @@ class BernoulliMixture(MixtureModel):
     def _prepare(self, X):
         return prepare(X)
 
-    def _block_log_joint(self, params):
+    def _block_log_joint(self, params, data):
         return _block_log_joint(params)
 
     def _log_prior(self, params):
@@ -210,11 +255,8 @@ class BernoulliMixture(MixtureModel):
     def _m_step(self, data, q):
         return _m_step(data, q.resp, _check_beta_prior(self.beta_prior), q.statistics)
 
-    def _set_fitted(self, params, X, finals):
-        self._params = params
-        self.weights_, self.means_ = params
-        self.lower_bound_ = self.history_[-2].log_likelihood / X.shape[0]
-        self.final_log_likelihoods_ = finals
+    def _set_parameters(self, params):
+        self.weights_, self.means_ = (self._cast(value) for value in params)
 
     def _n_parameters(self):
         K, D = self.means_.shape

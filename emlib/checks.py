@@ -18,7 +18,16 @@ N_PROBLEMS = 5
 
 
 class CheckError(AssertionError):
-    """The reader's function does not do what the exercise asks; the message says why."""
+    """The reader's function does not do what the exercise asks; the message says why.
+
+    In a notebook the error shows as its one-line message, without a traceback into emlib: IPython
+    prints what ``_render_traceback_`` returns. The cell still fails (nbval, nbclient and "Run all"
+    see an error); a student notebook tags its checker cells ``raises-exception`` so that "Run all"
+    goes on to the next cell.
+    """
+
+    def _render_traceback_(self):
+        return [f"\x1b[1;31m✗ {self}\x1b[0m"]
 
 
 # ---- small tools ---------------------------------------------------------------------------
@@ -99,8 +108,16 @@ def check_kmeans_update(fn):
     """fn(X, labels, centers) -> new centers (K, D): each centre moves to the mean of its samples."""
     for seed in range(N_PROBLEMS):
         rng, X, _, centers, _ = _problem(seed)
+        if seed == N_PROBLEMS - 1:  # a centre far from every sample: its cluster is empty
+            centers = np.vstack([centers, X.max(axis=0) + 100.0])
         labels = kmeans.e_step(X, centers)
-        new = _array(_call(fn, X, labels, centers), centers.shape, "The new centres")
+        new = np.asarray(_call(fn, X, labels, centers), dtype=float)
+        empty = np.flatnonzero(np.bincount(labels, minlength=len(centers)) == 0)
+        if new.shape == centers.shape and empty.size and not np.allclose(new[empty], centers[empty]):
+            k = int(empty[0])
+            raise CheckError(f"Cluster {k} has no samples, and your centre {k} became {np.round(new[k], 3)}: "
+                             "an empty cluster keeps its old centre (the mean of no samples is 0/0).")
+        new = _array(new, centers.shape, "The new centres")
         ref = kmeans.m_step(X, labels, centers)
         if _close(new, centers) and not _close(ref, centers):
             raise CheckError("Your centres did not move: each centre should become the mean of the samples assigned to it.")
@@ -312,7 +329,15 @@ def check_elbo(fn):
         log_joint = gmm.log_joint(X, params)
         resp = rng.dirichlet(np.ones(len(weights)), size=len(X))
         resp[0] = np.eye(len(weights))[0]  # a row with zeros: 0 log 0 counts as 0
-        value = _number(_call(fn, X, weights, means, covariances, resp), "The ELBO")
+        value = _call(fn, X, weights, means, covariances, resp)
+        try:
+            nan = bool(np.isnan(value))
+        except TypeError:
+            nan = False
+        if nan:
+            raise CheckError("Your ELBO is nan: in numpy 0 · log 0 = 0 · (−inf) = nan, and resp has zeros. "
+                             "Take the log only where r_nk > 0, e.g. np.log(np.where(resp > 0, resp, 1.0)).")
+        value = _number(value, "The ELBO")
         ref = _elbo(log_joint, resp, np.log(np.where(resp > 0, resp, 1.0)))
         q_only = float(np.sum(resp * log_joint))
         if _close(value, q_only):

@@ -48,15 +48,21 @@ def stretched_blobs(n_samples=400, random_state=4):
 
 
 def two_gaussians(n_per_component=500, random_state=0):
-    """The two-component 2-D sample: a fair coin z picks a component, then x is drawn from it.
+    """The two-component 2-D sample: a fair coin z picks a component, then x = μ_z + u A_z.
 
-    Component 0 is a long, thin Gaussian at the origin, component 1 a small round one at (−6, 3).
+    ``u`` is a standard normal row vector, so x has covariance A_zᵀ A_z exactly. Component 0 is a
+    long, thin Gaussian at the origin (A_0 = [[0, −0.1], [1.7, 0.4]], covariance A_0ᵀ A_0), component
+    1 a small round one at (−6, 3) (A_1 = 0.7 I, covariance 0.49 I). ``n_per_component`` is the
+    expected size of each half: the coin is tossed 2 × n_per_component times.
     """
+    n = 2 * check_count(n_per_component, "n_per_component")
     rng = check_random_state(random_state)
     means = np.array([[0.0, 0.0], [-6.0, 3.0]])
-    shape = np.array([[0.0, -0.1], [1.7, 0.4]])  # x = u A for u ~ N(0, I) has covariance AᵀA
-    covariances = np.stack([shape.T @ shape + 1e-3 * np.eye(2), 0.49 * np.eye(2)])
-    return blobs(means, covariances, 2 * n_per_component, random_state=rng)
+    shapes = np.stack([[[0.0, -0.1], [1.7, 0.4]], 0.7 * np.eye(2)])  # A_z of x = μ_z + u A_z
+    labels = rng.choice(2, size=n)
+    u = rng.standard_normal((n, 2))
+    X = means[labels] + np.einsum("ni,nij->nj", u, shapes[labels])
+    return X, labels
 
 
 def coin_flips(n_trials=200, n_flips=10, biases=(0.2, 0.5, 0.8), weights=None, random_state=0):

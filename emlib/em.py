@@ -25,21 +25,15 @@ Blocks: the mixtures' E- and M-steps run over blocks of consecutive samples, sev
 separate threads (:mod:`emlib.parallel`); a fit holds BLAS to one thread meanwhile.
 """
 
+import inspect
 import math
 import warnings
 from typing import NamedTuple
 
 import numpy as np
 
-from . import parallel
-from ._validation import (
-    ConvergenceWarning,
-    check_array,
-    check_count,
-    check_is_fitted,
-    check_nonnegative,
-    check_random_state,
-)
+from . import _validation, parallel
+from ._validation import check_array, check_count, check_is_fitted, check_nonnegative, check_random_state
 from .history import History, Step
 
 
@@ -169,16 +163,27 @@ def elbo(log_joint, resp, log_resp):
     return expectation(resp, log_joint) - expectation(resp, log_resp)
 
 
-def run_em(model, X, params, max_iter, tol):
-    """Alternate E- and M-steps from ``params`` and record every half-step.
+class Run(NamedTuple):
+    """One run of EM from one start: the last parameters, the history, and how it ended."""
 
-    Returns ``(params, history, converged)``; ``params`` are those of the last M-step.
+    params: object  # θ of the last M-step (or the start, with max_iter = 0)
+    history: History
+    converged: bool
+    posterior: object  # q of the last E-step (None with max_iter = 0 for the mixtures)
+
+
+def run_em(model, X, params, max_iter, tol):
+    """Alternate E- and M-steps from ``params`` and record every half-step; returns a :class:`Run`.
+
+    Every entry of the history names its phase: "init" (θ₀), then "E" (q changes, θ fixed) and
+    "M" (θ changes, q fixed) for every iteration. A model may end the history with one more E-step
+    (``_final_e_step``), so that its last entry is the assignment it reports.
     """
     history = History(model._posterior_from_params)
     data = model._prepare(X)  # what depends on X alone (e.g. its feature blocks), once per fit, not per step
     ev = model._evaluate(data, params, None)
     history._append(Step("init", 0, params, **model._record(ev, None)))
-    q_prev, converged = None, False
+    q_prev, q, converged = None, None, False
     for iteration in range(1, max_iter + 1):
         q = model._posterior(ev)  # E-step: θ fixed, q changes
         history._append(Step("E", iteration, params, **model._record(ev, q)))
@@ -191,15 +196,96 @@ def run_em(model, X, params, max_iter, tol):
             converged = True
             break
         q_prev = q
-    return params, history, converged
+    q = model._final_e_step(history, ev, q, converged)
+    return Run(params, history, converged, q)
+
+
+def _feature_names(X):
+    """The column names of a data frame when all are strings (scikit-learn's rule), else None."""
+    columns = getattr(X, "columns", None)
+    if columns is None:
+        return None
+    names = np.asarray(list(columns), dtype=object)
+    return names if len(names) and all(isinstance(name, str) for name in names) else None
 
 
 class EMModel:
-    """What every emlib model shares: fitting with restarts, and the checks around it."""
+    """What every emlib model shares: scikit-learn's estimator protocol, fitting with restarts,
+    and the checks around it.
 
-    # Subclasses set these for the error messages and the restarts.
+    The protocol (``get_params``, ``set_params``, the repr, ``__sklearn_tags__``) is written
+    here rather than inherited from scikit-learn's ``BaseEstimator``, so that emlib runs without
+    scikit-learn; with it, ``clone``, ``GridSearchCV``, ``cross_val_score``, ``Pipeline`` and
+    pickling work as with scikit-learn's own estimators.
+    """
+
+    # Subclasses set these for the error messages, the restarts and scikit-learn's tags.
     _n_components_name = "n_components"
+    _estimator_type = "density_estimator"
 
+    # ---- scikit-learn's estimator protocol --------------------------------------------------
+    @classmethod
+    def _parameters(cls):
+        """The constructor's parameters and their defaults, sorted by name as scikit-learn does."""
+        signature = inspect.signature(cls.__init__)
+        return {p.name: p.default for p in sorted(signature.parameters.values(), key=lambda p: p.name)
+                if p.name != "self"}
+
+    def get_params(self, deep=True):
+        """The model's parameters, as given to the constructor.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Ignored: emlib's models hold no other estimators.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        return {name: getattr(self, name) for name in self._parameters()}
+
+    def set_params(self, **params):
+        """Set parameters by name, as ``GridSearchCV`` does; the next ``fit`` uses them.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names and their new values.
+
+        Returns
+        -------
+        self : object
+            The model.
+        """
+        valid = list(self._parameters())
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. Valid parameters are: {valid!r}."
+                )
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self):
+        # scikit-learn's repr: the class and the parameters that differ from their defaults
+        changed = [f"{name}={value!r}" for (name, value), default in
+                   zip(self.get_params().items(), self._parameters().values()) if repr(value) != repr(default)]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import Tags, TargetTags, TransformerTags
+
+        tags = Tags(estimator_type=self._estimator_type, target_tags=TargetTags(required=False))
+        if hasattr(self, "transform"):
+            tags.transformer_tags = TransformerTags(preserves_dtype=["float64", "float32"])
+        return tags
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "history_")
+
+    # ---- checks ---------------------------------------------------------------------------
     def _prepare(self, X):
         """What the steps need from X alone; models override this to lay X out for their products."""
         return X
@@ -209,46 +295,110 @@ class EMModel:
 
     def _check_parameters(self):
         check_count(self._n_clusters(), self._n_components_name)
-        check_count(self.max_iter, "max_iter")
+        check_count(self.max_iter, "max_iter", minimum=0)
         check_count(self.n_init, "n_init")
         check_nonnegative(self.tol, "tol")
 
     def _check_X(self, X, *, fitting=False):
+        name = type(self).__name__
         if fitting:
-            return check_array(X, min_samples=self._n_clusters())
+            self._dtype = np.float32 if getattr(X, "dtype", None) == np.float32 else np.float64
+            names = _feature_names(X)
+            if names is None:
+                self.__dict__.pop("feature_names_in_", None)
+            else:
+                self.feature_names_in_ = names
+            return check_array(X, min_samples=self._n_clusters(), count_name=self._n_components_name)
         check_is_fitted(self, "history_")
-        return check_array(X, n_features=self.n_features_in_)
+        self._check_feature_names(X)
+        return check_array(X, n_features=self.n_features_in_, owner=name)
+
+    def _check_feature_names(self, X):
+        """scikit-learn's rules for the column names of a data frame given to a fitted model."""
+        fitted, given, name = getattr(self, "feature_names_in_", None), _feature_names(X), type(self).__name__
+        if fitted is None and given is not None:
+            warnings.warn(f"X has feature names, but {name} was fitted without feature names", UserWarning,
+                          stacklevel=3)
+        elif fitted is not None and given is None:
+            warnings.warn(f"X does not have valid feature names, but {name} was fitted with feature names",
+                          UserWarning, stacklevel=3)
+        elif fitted is not None and (len(fitted) != len(given) or (fitted != given).any()):
+            raise ValueError(
+                "The feature names should match those that were passed during fit. "
+                f"Fitted with {list(fitted)}, given {list(given)}: select and order X's columns as in fit."
+            )
+
+    def _cast(self, array):
+        """A fitted array in the dtype of the data it was fitted to (float32 stays float32)."""
+        return np.asarray(array, dtype=self._dtype)
+
+    # ---- fitting --------------------------------------------------------------------------
+    def _n_runs(self):
+        return self.n_init
 
     def fit(self, X, y=None):
-        """Run EM from ``n_init`` starts and keep the best; ``y`` is ignored (scikit-learn habit)."""
+        """Run EM from ``n_init`` starts and keep the best run.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data, one sample per row.
+        y : None
+            Ignored; accepted for scikit-learn's ``fit(X, y)`` convention.
+
+        Returns
+        -------
+        self : object
+            The fitted model.
+        """
         self._check_parameters()
+        warm = getattr(self, "warm_start", False) and hasattr(self, "history_")
+        if warm:  # start from the fitted parameters, so the number of features may not change
+            fitted = self.n_features_in_
         X = self._check_X(X, fitting=True)
+        if warm and X.shape[1] != fitted:
+            raise ValueError(f"X has {X.shape[1]} features, but warm_start=True continues a fit with {fitted} "
+                             "features; use warm_start=False to start afresh.")
         rng = check_random_state(self.random_state)
         best, finals = None, []
         with parallel.threads():  # the blocks of every step share the cores
-            for _ in range(self.n_init):
-                params, history, converged = run_em(self, X, self._init_params(X, rng), self.max_iter, self.tol)
-                score = self._final_score(history)
+            for _ in range(1 if warm else self._n_runs()):
+                start = self._params if warm else self._init_params(X, rng)
+                run = run_em(self, X, start, self.max_iter, self.tol)
+                score = self._final_score(run.history)
                 finals.append(score)
                 if best is None or score > best[0]:
-                    best = (score, params, history, converged)
-        _, params, history, converged = best
-        if not converged:
+                    best = (score, run)
+        run = best[1]
+        if not run.converged and self.max_iter > 0:  # max_iter = 0 asks for the initialisation only
             warnings.warn(
                 f"{type(self).__name__} did not converge within max_iter={self.max_iter} iterations (tol={self.tol}); "
                 "increase max_iter or tol, or check the initialisation.",
-                ConvergenceWarning,
+                _validation.ConvergenceWarning,
                 stacklevel=2,
             )
         self.n_features_in_ = X.shape[1]
-        self.history_ = history
-        self.converged_ = converged
-        self.n_iter_ = history[-1].iteration
-        self._set_fitted(params, X, np.array(finals))
+        self.history_ = run.history
+        self.converged_ = run.converged
+        self.n_iter_ = sum(step.phase == "M" for step in run.history)
+        self._set_fitted(run, X, np.array(finals))
         return self
 
     def fit_predict(self, X, y=None):
-        """Fit, then return the cluster of every sample of X."""
+        """Fit, then return the cluster of every sample of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            The component (or cluster) of every sample.
+        """
         return self.fit(X).predict(X)
 
 
@@ -260,6 +410,7 @@ class Evaluation(NamedTuple):
     entropy: float  # H(r) = −Σ_nk r_nk log r_nk, the entropy of q if this evaluation becomes the E-step
     expected: float  # E_r[log p(X, Z | θ)] = Σ_nk r_nk log p(x_n, k | θ), for the ELBO of that E-step
     expected_before: float  # the same under the q given to the evaluation (the M entry's ELBO), or None
+    cross_before: float  # −Σ_nk q_nk log p(z_n = k | x_n, θ) for that q (the M entry's KL), or None
     statistics: np.ndarray  # the M-step's sums over n for this r (see MixtureModel), (S, K)
     log_prior: float  # log p(θ) for MAP-EM, 0 for maximum likelihood
 
@@ -277,7 +428,7 @@ class MixtureModel(EMModel):
     """Soft EM for a mixture p(x) = Σ_k π_k p(x | θ_k): the Gaussian and Bernoulli mixtures.
 
     Subclasses provide ``_prepare(X)`` (whose result has the blocks ``(cols, data)`` of the samples
-    in ``.blocks``), ``_block_log_joint(params)`` (a function from one block to its (K, B) array of
+    in ``.blocks``), ``_block_log_joint(params, data)`` (a function from one block to its (K, B) array of
     log p(x_n, z_n = k | θ)), ``_block_statistics(piece, r)`` (the block's share of the sums over n
     that the M-step needs, such as N_k and Σ_n r_nk x_n, as an (S, K) array), ``_m_step``,
     ``_init_params``, ``_n_parameters`` and ``_sample_components``.
@@ -288,14 +439,15 @@ class MixtureModel(EMModel):
     """
 
     def _log_joint(self, data, params):
-        return gather(data.blocks, self._block_log_joint(params), len(params.weights))
+        return gather(data.blocks, self._block_log_joint(params, data), len(params.weights))
 
     def _evaluate(self, data, params, q=None):
         # Block by block, while the block is in the cache: log p(x_n, k), Bayes' rule, and the
-        # block's shares of the ELBO's terms (the entropy of r and the expected log-joint, kept for
-        # when r becomes the E-step's q; the expected log-joint under the previous q, for the M
-        # entry) and of the M-step's sums.
-        block_log_joint = self._block_log_joint(params)
+        # block's shares of the ELBO's and the KL's terms (the entropy of r and the expected
+        # log-joint, kept for when r becomes the E-step's q; the expected log-joint and the cross-
+        # entropy against this posterior under the previous q, for the M entry) and of the M-step's
+        # sums.
+        block_log_joint = self._block_log_joint(params, data)
         K, N = len(params.weights), len(data.X)
         resp, log_norm = np.empty((K, N)), np.empty(N)
         before = None if q is None else q.resp.T  # (K, N)
@@ -305,10 +457,12 @@ class MixtureModel(EMModel):
             rows = block_log_joint(piece)  # (K, B), contiguous
             r, log_norm[cols] = _normalise_rows(rows)
             resp[:, cols] = r
+            log_r = rows - log_norm[cols]  # log r_nk = log p(x_n, k) − log p(x_n), the log-posterior
             shares = [
-                -_block_expectation(r, rows - log_norm[cols]),  # H(r): log r_nk = log p(x_n, k) − log p(x_n)
+                -_block_expectation(r, log_r),  # H(r)
                 _block_expectation(r, rows),
                 0.0 if before is None else _block_expectation(before[:, cols], rows),
+                0.0 if before is None else -_block_expectation(before[:, cols], log_r),
             ]
             return np.array(shares), self._block_statistics(piece, r)
 
@@ -317,8 +471,10 @@ class MixtureModel(EMModel):
         for block_shares, block_statistics in parts[1:]:  # added in block order
             shares += block_shares
             statistics += block_statistics
-        entropy, expected, expected_before = (float(value) for value in shares)
-        return Evaluation(resp.T, log_norm, entropy, expected, None if q is None else expected_before,
+        entropy, expected, expected_before, cross_before = (float(value) for value in shares)
+        if q is None:
+            expected_before = cross_before = None
+        return Evaluation(resp.T, log_norm, entropy, expected, expected_before, cross_before,
                           statistics, self._log_prior(params))
 
     def _posterior(self, ev):
@@ -334,11 +490,16 @@ class MixtureModel(EMModel):
         log_likelihood = float(ev.log_norm.sum()) + ev.log_prior  # log p(X | θ) = Σ_n log p(x_n | θ)
         if q is None:
             return {"log_likelihood": log_likelihood}
-        # L(q, θ) = E_q[log p(X, Z | θ)] + H(q), from the evaluation's sums. q is this evaluation's
-        # own posterior (an E entry) or the q of the E-step before (an M entry, θ new, q unchanged).
-        expected = ev.expected if q.resp is ev.resp else ev.expected_before
-        bound = expected + q.entropy + ev.log_prior
-        return {"log_likelihood": log_likelihood, "elbo": bound, "kl": log_likelihood - bound}
+        # q is this evaluation's own posterior (an E entry) or the q of the E-step before (an M
+        # entry: θ new, q unchanged). From the evaluation's sums:
+        #   L(q, θ) = E_q[log p(X, Z | θ)] + H(q)
+        #   KL(q ‖ p(Z | X, θ)) = Σ_nk q_nk (log q_nk − log p(z_n = k | x_n, θ))
+        #                       = −Σ_nk q_nk log p(z_n = k | x_n, θ) − H(q)   (cross-entropy − entropy)
+        # The KL is its definition, not log p − L, so log p(X | θ) = L + KL is a check of the sums.
+        own = q.resp is ev.resp
+        expected, cross = (ev.expected, ev.entropy) if own else (ev.expected_before, ev.cross_before)
+        return {"log_likelihood": log_likelihood, "elbo": expected + q.entropy + ev.log_prior,
+                "kl": cross - q.entropy}
 
     def _log_prior(self, params):
         """log p(θ) up to a constant; zero for maximum likelihood."""
@@ -352,7 +513,21 @@ class MixtureModel(EMModel):
         return abs(change) < self.tol
 
     def _final_score(self, history):
-        return history[-1].log_likelihood
+        # the lower bound scikit-learn reports and compares the runs by: log p(X | θ) at the last
+        # E-step (the initial value, with max_iter = 0)
+        return history[-2].log_likelihood if len(history) > 1 else history[0].log_likelihood
+
+    def _final_e_step(self, history, ev, q, converged):
+        return q
+
+    def _set_fitted(self, run, X, finals):
+        self._params = run.params
+        N, history = X.shape[0], run.history
+        # scikit-learn's lower bound: the per-sample log-likelihood at every E-step of the best run
+        self.lower_bounds_ = np.array([step.log_likelihood / N for step in history if step.phase == "E"])
+        self.lower_bound_ = self.lower_bounds_[-1] if len(self.lower_bounds_) else -np.inf
+        self.final_log_likelihoods_ = finals
+        self._set_parameters(run.params)
 
     def _print_iteration(self, history, n_samples):
         step = history[-1]
@@ -363,36 +538,104 @@ class MixtureModel(EMModel):
 
     # ---- prediction -------------------------------------------------------------------------
     def predict_proba(self, X):
-        """Responsibilities p(z = k | x_n) under the fitted parameters, shape (N, K)."""
+        """The responsibilities p(z_n = k | x_n, θ) under the fitted parameters.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        resp : ndarray of shape (n_samples, n_components)
+            Every row sums to one.
+        """
         X = self._check_X(X)
         return self._posterior_from_params(X, self._params)
 
     def predict(self, X):
-        """The most responsible component of every sample."""
+        """The most responsible component of every sample, argmax_k p(z_n = k | x_n, θ).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
         X = self._check_X(X)
         return self._log_joint(self._prepare(X), self._params).argmax(axis=1)
 
     def score_samples(self, X):
-        """log p(x_n | θ) for every sample, shape (N,)."""
+        """The log-density log p(x_n | θ) of every sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_density : ndarray of shape (n_samples,)
+        """
         X = self._check_X(X)
         return logsumexp(self._log_joint(self._prepare(X), self._params))
 
     def score(self, X, y=None):
-        """The mean log-likelihood per sample (scikit-learn's ``score``)."""
+        """The mean log-likelihood per sample, (1/N) Σ_n log p(x_n | θ) (scikit-learn's ``score``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+        """
         return float(self.score_samples(X).mean())
 
     def aic(self, X):
-        """Akaike's information criterion −2 log p(X|θ) + 2p; lower is better."""
+        """Akaike's information criterion −2 log p(X | θ) + 2p, p the free parameters; lower is better.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        aic : float
+        """
         return -2 * self.score(X) * len(X) + 2 * self._n_parameters()
 
     def bic(self, X):
-        """Schwarz's Bayesian information criterion −2 log p(X|θ) + p log N; lower is better."""
+        """Schwarz's Bayesian information criterion −2 log p(X | θ) + p log N; lower is better.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        bic : float
+        """
         return -2 * self.score(X) * len(X) + self._n_parameters() * np.log(len(X))
 
     def sample(self, n_samples=1):
-        """Ancestral sampling: draw z ~ Cat(π), then x ~ p(x | z). Returns ``(X, labels)``."""
+        """Ancestral sampling: draw z ~ Cat(π), then x ~ p(x | z).
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+        labels : ndarray of shape (n_samples,)
+            The component each sample was drawn from.
+        """
         check_is_fitted(self, "history_")
         n_samples = check_count(n_samples, "n_samples")
         rng = check_random_state(self.random_state)
-        labels = rng.choice(len(self.weights_), size=n_samples, p=self.weights_)
+        labels = rng.choice(len(self.weights_), size=n_samples, p=self._params.weights)
         return self._sample_components(labels, rng), labels

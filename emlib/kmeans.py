@@ -20,12 +20,23 @@ fixed assignment, and J still never rises; a later E-step may give the centre po
 cluster empties.)
 """
 
+import warnings
 from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_array, check_count, check_random_state, check_shape
+from . import _validation
+from ._validation import (
+    check_array,
+    check_choice,
+    check_count,
+    check_is_fitted,
+    check_nonnegative,
+    check_random_state,
+    check_shape,
+)
 from .em import EMModel, soft_posterior
+from .history import Step
 
 
 class KMeansParams(NamedTuple):
@@ -128,6 +139,14 @@ def _tallies(labels, XT, K):
     return counts, np.stack([np.bincount(labels, weights=row, minlength=K) for row in XT], axis=1)
 
 
+def _far_points(data, labels, centered, n):
+    """The n samples farthest from their centres (centred coordinates, farthest first): where an
+    empty cluster's centre goes, as in scikit-learn."""
+    residual = data.XT1[:-1] - centered[labels].T  # (D, N): x̃_n − μ̃_{z_n}
+    far = np.argsort(-np.einsum("dn,dn->n", residual, residual), kind="stable")[:n]
+    return data.XT1[:-1, far].T
+
+
 def e_step(X, centers):
     """The hard E-step: the index of the nearest centre for every sample, shape (N,)."""
     return nearest(squared_distances(X, centers).T)[0]
@@ -181,30 +200,100 @@ def kmeans_plusplus(X, n_clusters, random_state=None, n_local_trials=None):
 
 
 class KMeans(EMModel):
-    """K-means by Lloyd's algorithm, run by the same EM loop as the mixtures.
+    """K-means by Lloyd's algorithm, run by the same EM loop as the mixtures, with scikit-learn's
+    parameters, fitted attributes and methods.
 
-    ``history_`` records the centres and the distortion J after every half-step.
+    ``history_`` records the centres and the distortion J after every half-step; it ends with
+    the E-step that gave ``labels_``, so its last J is ``inertia_``. From the same initial centres
+    the fit follows scikit-learn's Lloyd iterations exactly, up to an emptied cluster (see the
+    module's notes). Deliberate differences: the error messages, ``n_init=1`` by default (one run,
+    one history to read; scikit-learn's "auto" is accepted), and a ConvergenceWarning when
+    ``max_iter`` stops the fit.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        K, the number of clusters.
+    init : {"k-means++", "random"}, callable or array-like of shape (n_clusters, n_features), default="k-means++"
+        The initial centres: greedy k-means++ seeding, K distinct samples drawn at random, a
+        function ``init(X, n_clusters, random_state)`` returning them (``random_state`` is a
+        numpy Generator), or the centres themselves.
+    n_init : int or "auto", default=1
+        How many starts; the run with the lowest distortion is kept. "auto" is scikit-learn's
+        rule: 10 starts for "random" or a callable ``init``, 1 otherwise. Given centres allow one
+        start only.
+    max_iter : int, default=300
+        The most iterations (an assignment and an update each) per start; 0 keeps the initial
+        centres.
+    tol : float, default=1e-4
+        Stop when the centres' summed squared movement falls below ``tol`` times the features'
+        mean variance (scikit-learn's rule), or when no assignment changes.
+    verbose : int, default=0
+        If positive, print the distortion after every iteration.
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState, default=None
+        The seed of the initialisation.
+    copy_x : bool, default=True
+        Accepted for scikit-learn's interface; emlib never modifies X, so both values behave alike.
+    algorithm : {"lloyd", "elkan"}, default="lloyd"
+        Accepted for scikit-learn's interface. Both name exact forms of Lloyd's iterations (Elkan's
+        skips distances by the triangle inequality), so the result is the same; emlib's E-step
+        always skips the points whose nearest centre provably did not change (Hamerly's bounds).
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+    labels_ : ndarray of shape (n_samples,)
+        The nearest centre of every training sample: the assignment of the history's last E-step.
+    inertia_ : float
+        The distortion J = Σ_n |x_n − μ_{z_n}|² of ``labels_`` and ``cluster_centers_``.
+    n_iter_ : int
+        The M-steps (centre updates) of the kept run.
+    converged_ : bool
+    history_ : History
+    final_distortions_ : ndarray of shape (n_runs,)
+        The distortion every start reached.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Only when X was a data frame with string column names.
     """
 
     _n_components_name = "n_clusters"
+    _estimator_type = "clusterer"
 
-    def __init__(self, n_clusters=8, *, init="k-means++", n_init=1, max_iter=300, tol=1e-4,
-                 random_state=None, verbose=0):
+    def __init__(self, n_clusters=8, *, init="k-means++", n_init=1, max_iter=300, tol=1e-4, verbose=0,
+                 random_state=None, copy_x=True, algorithm="lloyd"):
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
         self.max_iter = max_iter
         self.tol = tol
-        self.random_state = random_state
         self.verbose = verbose
-
-    def __repr__(self):
-        return f"KMeans(n_clusters={self.n_clusters})"
+        self.random_state = random_state
+        self.copy_x = copy_x
+        self.algorithm = algorithm
 
     def _check_parameters(self):
-        super()._check_parameters()
+        if self.n_init != "auto":
+            check_count(self.n_init, "n_init")
+        check_count(self.n_clusters, "n_clusters")
+        check_count(self.max_iter, "max_iter", minimum=0)
+        check_nonnegative(self.tol, "tol")
         if isinstance(self.init, str) and self.init not in ("k-means++", "random"):
-            raise ValueError(f"init must be 'k-means++', 'random' or an array of centres; got {self.init!r}.")
+            raise ValueError(
+                f"init must be 'k-means++', 'random', a callable or an array of centres; got {self.init!r}."
+            )
+        check_choice(self.algorithm, "algorithm", ("lloyd", "elkan"))
+
+    def _n_runs(self):
+        given = not isinstance(self.init, str) and not callable(self.init)
+        if self.n_init == "auto":
+            return 10 if self.init == "random" or callable(self.init) else 1
+        if given and self.n_init != 1:
+            warnings.warn(
+                f"Explicit initial center position passed: performing only one init in {type(self).__name__} "
+                f"instead of n_init={self.n_init}.", RuntimeWarning, stacklevel=3)
+            return 1
+        return self.n_init
 
     def _init_params(self, X, rng):
         K = self.n_clusters
@@ -212,6 +301,9 @@ class KMeans(EMModel):
             if self.init == "k-means++":
                 return KMeansParams(kmeans_plusplus(X, K, rng)[0])
             return KMeansParams(X[rng.choice(len(X), size=K, replace=False)].copy())
+        if callable(self.init):
+            return KMeansParams(check_shape(self.init(X, K, random_state=rng), (K, X.shape[1]),
+                                            "the centres returned by init").copy())
         return KMeansParams(check_shape(self.init, (K, X.shape[1]), "init").copy())
 
     # ---- the pieces the EM loop calls ------------------------------------------------------
@@ -278,11 +370,12 @@ class KMeans(EMModel):
         return {"distortion": float(max(J, 0.0))}
 
     def _m_step(self, data, q):
-        # μ_k = S_k / N_k + x̄: every centre moves to the mean of its points (an empty cluster keeps
-        # its centre)
+        # μ_k = S_k / N_k + x̄: every centre moves to the mean of its points
         new = np.array(q.centers, dtype=float, copy=True)
         full = q.counts > 0
         new[full] = q.sums[full] / q.counts[full, None] + data.mean
+        if not full.all():  # J does not depend on an empty cluster's centre: see the module's notes
+            new[~full] = _far_points(data, q.labels, new - data.mean, np.count_nonzero(~full)) + data.mean
         return KMeansParams(new)
 
     def _converged(self, history, q_prev, q, data):
@@ -293,25 +386,120 @@ class KMeans(EMModel):
         shift = ((history[-1].params.centers - history[-2].params.centers) ** 2).sum()
         return shift <= self.tol * data.mean_variance
 
+    def _final_e_step(self, history, ev, q, converged):
+        # Unless the last E-step changed no label (then the last M-step moved no centre), the
+        # centres have moved since it: one more E-step gives the assignment to the final centres,
+        # and its entry ends the history, so that labels_ and inertia_ are its q and its J.
+        if q is not None and q.changed == 0:
+            return q
+        q = self._posterior(ev)
+        history._append(Step("E", history[-1].iteration + 1, history[-1].params, **self._record(ev, q)))
+        return q
+
     def _final_score(self, history):
         return -history[-1].distortion
 
     def _print_iteration(self, history, n_samples):
         print(f"iteration {history[-1].iteration:4d}: distortion {history[-1].distortion:.6f}")
 
-    def _set_fitted(self, params, X, finals):
-        self._params = params
-        self.cluster_centers_ = params.centers
-        self.labels_ = e_step(X, params.centers)  # the assignment to the final centres
-        self.inertia_ = distortion(X, params.centers, self.labels_)
+    def _set_fitted(self, run, X, finals):
+        self._params = run.params
+        self.cluster_centers_ = self._cast(run.params.centers)
+        self.labels_ = run.posterior.labels  # the history's last E-step
+        self.inertia_ = distortion(X, run.params.centers, self.labels_)  # its J, summed directly
         self.final_distortions_ = -finals
+        distinct = len(np.unique(self.labels_))
+        if distinct < self.n_clusters:
+            warnings.warn(
+                f"Number of distinct clusters ({distinct}) found smaller than n_clusters ({self.n_clusters}). "
+                "Possibly due to duplicate points in X.",
+                _validation.ConvergenceWarning,
+                stacklevel=3,
+            )
 
     def predict(self, X):
-        """The nearest centre of every sample."""
+        """The nearest centre of every sample (the hard E-step).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
         X = self._check_X(X)
-        return e_step(X, self.cluster_centers_)
+        return e_step(X, self._params.centers)
 
     def score(self, X, y=None):
-        """−J on X (scikit-learn's convention: higher is better)."""
+        """−J on X, the distortion with every sample at its nearest centre, negated (scikit-learn's
+        convention: higher is better).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+        """
         X = self._check_X(X)
-        return -distortion(X, self.cluster_centers_, e_step(X, self.cluster_centers_))
+        return -distortion(X, self._params.centers, e_step(X, self._params.centers))
+
+    def transform(self, X):
+        """The distance |x_n − μ_k| of every sample to every centre (scikit-learn's cluster-distance space).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples, n_clusters)
+            In X's dtype when X is float32, float64 otherwise.
+        """
+        X32 = getattr(X, "dtype", None) == np.float32
+        X = self._check_X(X)
+        distances = np.sqrt(squared_distances(X, self._params.centers))
+        return distances.astype(np.float32) if X32 else distances
+
+    def fit_transform(self, X, y=None):
+        """Fit, then return :meth:`transform` of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples, n_clusters)
+        """
+        return self.fit(X).transform(X)
+
+    def get_feature_names_out(self, input_features=None):
+        """The names of :meth:`transform`'s columns: "kmeans0", "kmeans1", … (scikit-learn's).
+
+        Parameters
+        ----------
+        input_features : array-like of str, optional
+            Checked against the features seen in ``fit``, as scikit-learn does; not used otherwise.
+
+        Returns
+        -------
+        names : ndarray of str objects, shape (n_clusters,)
+        """
+        check_is_fitted(self, "history_")
+        if input_features is not None:
+            given = np.asarray(input_features, dtype=object)
+            fitted = getattr(self, "feature_names_in_", None)
+            if len(given) != self.n_features_in_ or (fitted is not None and (given != fitted).any()):
+                raise ValueError(
+                    f"input_features should be the {self.n_features_in_} features seen in fit"
+                    + ("" if fitted is None else f", {list(fitted)}") + f"; got {list(given)}."
+                )
+        prefix = type(self).__name__.lower()
+        return np.array([f"{prefix}{k}" for k in range(len(self._params.centers))], dtype=object)

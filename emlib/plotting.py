@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.patches import Ellipse
+from matplotlib.ticker import MaxNLocator
 
 from .gmm import full_covariances  # re-exported: the panels draw full (K, D, D) stacks
 
@@ -102,6 +103,7 @@ def plot_data(X, resp=None, ax=None, **kw):
         return points
     options = {"s": 14, "linewidths": 0, "zorder": 2}
     options.update(kw)
+    ax.set_aspect("equal")  # one unit is as long on both axes, so round groups look round
     return ax.scatter(X[:, 0], X[:, 1], c=facecolors, **options)
 
 
@@ -152,6 +154,7 @@ def plot_gaussians(means, covariances, weights=None, ax=None, sigmas=(1, 2, 3)):
     block. Opacity follows ``weights``. Returns :class:`GaussianArtists`.
     """
     ax = _ax(ax)
+    ax.set_aspect("equal")  # an ellipse's shape is only true at equal aspect
     means = np.asarray(means, dtype=float)
     covariances = np.asarray(covariances, dtype=float)
     K = len(means)
@@ -285,6 +288,8 @@ def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
                     textcoords="offset points", fontsize=8, color="0.35")
     ax.set_xlabel("half-step")
     ax.set_ylabel(_LABELS.get(quantity, quantity))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # half-steps are whole numbers
+    ax.ticklabel_format(axis="y", useOffset=False)  # −2135, not −2.135e2 plus an offset
     return CurveArtists(line, marker)
 
 
@@ -336,8 +341,10 @@ def plot_bound(step, ax=None, *, bottom=None):
         raise ValueError("plot_bound needs a mixture's history entry (k-means records a distortion, not a bound).")
     if bottom is None:
         bottom = _bound_floor(step.log_likelihood, step.elbo, step.kl)
-    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[0], label="ELBO L(q, θ)")[0]
-    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[1], label="KL(q ‖ p)")[0]
+    # grey and hatched: no component's colour
+    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color="0.62", label="ELBO L(q, θ)")[0]
+    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, facecolor="white", edgecolor="black", hatch="///",
+                    linewidth=0.8, label="KL(q ‖ p)")[0]
     (line,) = ax.plot([-0.45, 0.45], [step.log_likelihood] * 2, color="black", linewidth=2.0, label="log p(X | θ)")
     text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top", fontsize=8)
     artists = BoundArtists(elbo_bar, kl_bar, line, text)
@@ -403,7 +410,7 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
             spine.set_edgecolor(component_colors(K)[k])
             spine.set_linewidth(2.0)
         if weights is not None:
-            ax.set_title(f"π = {weights[k]:.2f}", fontsize=8)
+            ax.set_title(f"k={k} π={weights[k]:.2f}", fontsize=8)  # colours repeat after 8
         images.append(image)
     return images
 
@@ -411,7 +418,7 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
 def _update_prototypes(images, means, weights, image_shape):
     for k, image in enumerate(images):
         image.set_data(means[k].reshape(image_shape))
-        image.axes.title.set_text(f"π = {weights[k]:.2f}")
+        image.axes.title.set_text(f"k={k} π={weights[k]:.2f}")
 
 
 # ---- k-means -----------------------------------------------------------------------------------
@@ -504,12 +511,17 @@ class StepFigure:
     - BernoulliMixture: prototype images with weights | log-likelihood | bound bar
     - KMeans: assignments + centroids + Voronoi regions | distortion J
 
+    ``layout="row"`` puts the panels side by side; ``layout="stacked"`` puts the data panel on top
+    and the others below it, for a narrow screen (a phone). The bound panel is zoomed to each
+    half-step's values (its y-axis shows the scale), so the KL gap is visible at every M-step however
+    small it is next to log p(X | θ); a half-step and its neighbours share one zoom.
+
     The first :meth:`draw` creates the artists with the ``plot_*`` functions; later calls only
     update them (colours, ellipse geometry, line data, bar heights), which keeps a redraw fast.
     ``artists`` maps panel names to what the ``plot_*`` functions returned.
     """
 
-    def __init__(self, fig_or_axes, history, X, *, image_shape=None, sigmas=(1, 2, 3)):
+    def __init__(self, fig_or_axes, history, X, *, image_shape=None, sigmas=(1, 2, 3), layout="row"):
         from matplotlib.figure import Figure
 
         self.history = history
@@ -520,13 +532,23 @@ class StepFigure:
         self.t = None
         self.artists = {}
         n_panels = 2 if self.kind == "kmeans" else 3
+        if layout not in ("row", "stacked"):
+            raise ValueError(f"layout must be 'row' or 'stacked', got {layout!r}.")
         if isinstance(fig_or_axes, Figure):
             self.fig = fig_or_axes
             self.fig.clear()
-            ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
-            grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.06, right=0.98,
-                                         bottom=0.2, top=0.88, wspace=0.45)
-            self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
+            if layout == "row":
+                ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
+                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.075, right=0.98,
+                                             bottom=0.2, top=0.88, wspace=0.5)
+                self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
+            else:  # the data on top, the curve (and the bound) below
+                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.6, 1.0],
+                                             left=0.16, right=0.97, bottom=0.13, top=0.93, hspace=0.42, wspace=0.75)
+                self.axes = [self.fig.add_subplot(grid[0, :])]
+                self.axes.append(self.fig.add_subplot(grid[1, :] if n_panels == 2 else grid[1, 0]))
+                if n_panels == 3:
+                    self.axes.append(self.fig.add_subplot(grid[1, 1]))
         else:
             self.axes = list(np.ravel(fig_or_axes))
             if len(self.axes) < n_panels:
@@ -548,15 +570,17 @@ class StepFigure:
         self._bottom = None
 
     # -- helpers
-    def _bound_limits(self):
-        """One floor and one y-range for the bound bar over the whole history, so bars compare."""
+    def _bound_view(self, t):
+        """The bound panel's y-range at half-step t: zoomed so that the largest KL of t and its
+        neighbours fills about a quarter of the panel (an E-step shows the gap its M-step opened,
+        now closed); bars rise from the bottom of that range."""
         ll = self.history.series("log_likelihood")
+        kl = np.nan_to_num(self.history.series("kl"))
         elbo = self.history.series("elbo")
-        start = _value_range(ll)[2]  # an off-scale start would flatten every bar
-        lo = np.nanmin(np.concatenate([ll[start:], elbo[start:]]))
-        hi = np.nanmax(ll[start:])
-        span = max(hi - lo, 1e-3 * abs(hi), 1.0)
-        return lo - 0.15 * span, hi + 0.3 * span  # room at the top for the numbers
+        near = np.abs(kl[max(t - 1, 0): t + 2])
+        gap = max(near.max(), 1e-9 * abs(ll[t]), 1e-12)
+        base = ll[t] if np.isnan(elbo[t]) else elbo[t]
+        return base - 1.6 * gap, ll[t] + 1.2 * gap  # room at the top for the numbers
 
     def _setup_data_panel(self, ax):
         X = self.X
@@ -602,9 +626,11 @@ class StepFigure:
             self.artists["kmeans"] = plot_kmeans(self.X, p.centers, self._labels(resp), ax=axes[0])
         self.artists["curve"] = plot_curve(self.history, t, ax=axes[1])
         if self.kind != "kmeans":
-            self._bottom, top = self._bound_limits()
+            self._bottom, top = self._bound_view(t)
             self.artists["bound"] = plot_bound(step, ax=axes[2], bottom=self._bottom)
             axes[2].set_ylim(self._bottom, top)
+            axes[2].ticklabel_format(axis="y", useOffset=False)
+            axes[2].set_title("zoomed to this half-step", fontsize=8, color="0.35")
 
     def dynamic_artists(self):
         """The artists that :meth:`draw` changes, in drawing order (for blitting: a renderer can keep
@@ -624,7 +650,7 @@ class StepFigure:
             out += [km.points, km.centers]
         out.append(a["curve"].marker)
         if "bound" in a:
-            out += list(a["bound"])
+            out.append(self.axes[2])  # its scale moves with every half-step: the whole panel is redrawn
         out.append(self.status)
         return out
 
@@ -650,6 +676,8 @@ class StepFigure:
         _, values = _curve_quantity(self.history, "log_likelihood")
         a["curve"].marker.set_data([t], [values[t]])
         if "bound" in a:
+            self._bottom, top = self._bound_view(t)
+            self.axes[2].set_ylim(self._bottom, top)
             _update_bound(a["bound"], step, self._bottom)
 
 
@@ -657,6 +685,134 @@ def draw_step(fig_or_axes, history, X, t):
     """Draw half-step ``t`` of ``history`` on ``X`` into a Figure (or a list of Axes); see
     :class:`StepFigure`. Returns the StepFigure, whose ``draw(t)`` moves to another half-step."""
     return StepFigure(fig_or_axes, history, X).draw(t)
+
+
+# ---- the mixture's graphical model, spiky densities, objective profiles ------------------------
+__all__ += ["plot_density_1d", "plot_mixture_graph", "plot_profiles"]
+
+
+class GraphArtists(NamedTuple):
+    """What :func:`plot_mixture_graph` draws: ``nodes`` by name (π, z, x, μ, Σ), the arrows, the plate."""
+
+    nodes: dict
+    arrows: list
+    plate: object
+
+
+def plot_mixture_graph(ax=None, n_label="$N$"):
+    """The Gaussian mixture as a directed graphical model, with a plate over the N data points.
+
+    π → z_n → x_n ← μ, Σ: the latent label z_n (open circle) is drawn first, the observed point
+    x_n (shaded circle) depends on it and on the components' parameters (small black dots); the
+    plate (rounded box) says that the pair (z_n, x_n) is repeated for n = 1, …, ``n_label``. The
+    axes get equal aspect and no frame. Returns :class:`GraphArtists`.
+    """
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+    ax = _ax(ax)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_xlim(-0.2, 4.8)
+    ax.set_ylim(-0.6, 3.1)
+    radius, dot = 0.42, 0.07
+    where = {"pi": (0.5, 2.3), "z": (2.0, 2.3), "x": (2.0, 0.6), "mu": (4.0, 1.1), "Sigma": (4.0, 0.1)}
+    nodes = {}
+    for name in ("z", "x"):
+        shade = "0.8" if name == "x" else "white"
+        nodes[name] = ax.add_patch(Circle(where[name], radius, facecolor=shade, edgecolor="black",
+                                          linewidth=1.5, zorder=3))
+    for name in ("pi", "mu", "Sigma"):
+        nodes[name] = ax.add_patch(Circle(where[name], dot, facecolor="black", zorder=3))
+    labels = {"pi": r"$\boldsymbol{\pi}$", "z": r"$z_n$", "x": r"$\mathbf{x}_n$",
+              "mu": r"$\boldsymbol{\mu}$", "Sigma": r"$\boldsymbol{\Sigma}$"}
+    for name, (x, y) in where.items():
+        if name in ("z", "x"):
+            ax.text(x, y, labels[name], ha="center", va="center", fontsize=14, zorder=4)
+        elif name == "pi":
+            ax.text(x, y + 0.2, labels[name], ha="center", va="bottom", fontsize=14)
+        else:
+            ax.text(x + 0.18, y, labels[name], ha="left", va="center", fontsize=14)
+    arrows = []
+    for tail, head in (("pi", "z"), ("z", "x"), ("mu", "x"), ("Sigma", "x")):
+        # the arrow runs from rim to rim
+        (x0, y0), (x1, y1) = where[tail], where[head]
+        ux, uy = np.subtract(where[head], where[tail]) / np.hypot(x1 - x0, y1 - y0)
+        start = dot if tail in ("pi", "mu", "Sigma") else radius
+        arrow = FancyArrowPatch((x0 + start * ux, y0 + start * uy), (x1 - radius * ux, y1 - radius * uy),
+                                arrowstyle="-|>", mutation_scale=16, linewidth=1.3, color="black",
+                                shrinkA=0, shrinkB=0, zorder=2)
+        arrows.append(ax.add_patch(arrow))
+    plate = ax.add_patch(FancyBboxPatch((1.35, -0.25), 1.3, 3.15, boxstyle="round,pad=0.02,rounding_size=0.15",
+                                        fill=False, edgecolor="black", linewidth=1.2, zorder=1))
+    ax.text(2.55, -0.15, n_label, ha="right", va="bottom", fontsize=12)
+    return GraphArtists(nodes, arrows, plate)
+
+
+def _spike_grid(x_range, means, variances, n=2000):
+    """A grid over ``x_range`` that also resolves every component: ±6σ around each mean, finely."""
+    lo, hi = x_range
+    parts = [np.linspace(lo, hi, n)]
+    for mean, sd in zip(means, np.sqrt(variances)):
+        parts.append(mean + sd * np.linspace(-6, 6, 241))
+    grid = np.unique(np.concatenate(parts))
+    return grid[(grid >= lo) & (grid <= hi)]
+
+
+def plot_density_1d(weights, means, variances, ax=None, x_range=None, **kw):
+    """The 1-D mixture density p(x) = Σ_k π_k N(x | μ_k, σ²_k) as one line, spikes included.
+
+    ``variances`` are σ²_k (shapes (K,), (K, 1) or (K, 1, 1)). The line is evaluated on a grid that
+    is refined to ±6σ around every mean, so a component narrower than the grid's spacing is drawn
+    at its true height instead of being missed. ``x_range`` defaults to the current x-limits.
+    Extra keywords go to ``ax.plot``. Returns the Line2D.
+    """
+    ax = _ax(ax)
+    weights = np.asarray(weights, dtype=float).reshape(-1)
+    means = np.asarray(means, dtype=float).reshape(-1)
+    variances = np.asarray(variances, dtype=float).reshape(-1)
+    if not (len(weights) == len(means) == len(variances)):
+        raise ValueError(f"weights, means and variances must have one entry per component, got lengths "
+                         f"{len(weights)}, {len(means)} and {len(variances)}.")
+    if np.any(variances <= 0):
+        raise ValueError(f"variances must be positive (they are σ², not σ), got {variances}.")
+    grid = _spike_grid(ax.get_xlim() if x_range is None else x_range, means, variances)
+    _, density = _mixture_curves(grid, weights, means, variances)
+    options = {"color": "0.15", "linewidth": 1.4}
+    options.update(kw)
+    (line,) = ax.plot(grid, density, **options)
+    return line
+
+
+class ProfileArtists(NamedTuple):
+    """What :func:`plot_profiles` draws: one line per curve, and its maximum's marker (or None)."""
+
+    lines: list
+    peaks: list
+
+
+def plot_profiles(x, curves, ax=None, colors=None, mark_max=False):
+    """Several objectives along one parameter: ``curves`` maps a label to values over ``x``.
+
+    Each curve gets a palette colour (or ``colors[i]``) and a legend label; with ``mark_max`` its
+    largest finite value is marked with a dot, so where a penalised objective peaks can be read
+    off. Returns :class:`ProfileArtists`.
+    """
+    ax = _ax(ax)
+    x = np.asarray(x, dtype=float)
+    lines, peaks = [], []
+    for i, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
+        if values.shape != x.shape:
+            raise ValueError(f"curve {label!r} has shape {values.shape}; it needs one value per x, {x.shape}.")
+        colour = PALETTE[i % len(PALETTE)] if colors is None else colors[i]
+        (line,) = ax.plot(x, values, color=colour, label=label)
+        lines.append(line)
+        peak = None
+        if mark_max:
+            best = np.nanargmax(np.where(np.isfinite(values), values, np.nan))
+            (peak,) = ax.plot([x[best]], [values[best]], "o", color=colour, markersize=7, zorder=5)
+        peaks.append(peak)
+    return ProfileArtists(lines, peaks)
 
 
 # ---- chapters 5–8: Jensen, coordinate ascent, convergence, gaps, criteria, image grids ----------

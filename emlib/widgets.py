@@ -1,27 +1,25 @@
 """Step through EM: a live ipywidgets stepper for class, and its static twin for the website.
 
-How a chapter shows both (copy these two cells exactly; each is one line of code):
+A chapter shows both with one cell and one call::
 
-    cell 1, tags ["remove-cell"]   (runs in JupyterLab, hidden on the website, output ignored by nbval)
-        # NBVAL_IGNORE_OUTPUT
-        EMStepper(model, X)
-    cell 2, tags ["remove-input"]  (the website shows only its output: the static twin)
-        # NBVAL_IGNORE_OUTPUT
-        animate(model, X)
+    show_em(model, X)          tags ["remove-input", "nbval-ignore-output"]
 
-(In the .ipynb JSON: ``"metadata": {"tags": ["remove-cell"]}`` and ``{"tags": ["remove-input"]}``.)
-The website has no kernel, so the live widget's callbacks could not run there; ``animate`` draws the
-same half-steps with the same panels (:class:`emlib.plotting.StepFigure`) into a self-contained
-HTML animation with play / step / slider buttons. Neither cell fits anything if ``model`` is fitted.
+In JupyterLab or Notebook 7 (a kernel a Jupyter server started) it is the live :class:`EMStepper`;
+when the book's build, nbval or nbconvert runs the notebook it is :func:`animate`, the static
+twin: the same half-steps drawn by the same panels (:class:`emlib.plotting.StepFigure`) into a
+self-contained HTML player (first / previous / play / next, a slider) that needs no kernel. Only the
+one shown is computed. ``show_annealing(X, centers)`` does the same for the ε sweep of chapter 7.
+Neither fits anything if ``model`` is fitted.
+
+A saved notebook keeps no widget state: the live stepper's output also holds a PNG of the half-step
+on display, which a viewer without widgets shows.
 """
 
 import inspect
 import io
-import re
-from html import escape
-import tempfile
+import os
 import warnings
-from pathlib import Path
+from html import escape
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -31,7 +29,7 @@ from matplotlib.text import Text
 from . import plotting
 from ._validation import ConvergenceWarning
 
-__all__ = ["AnnealingStepper", "EMStepper", "animate", "animate_annealing"]
+__all__ = ["AnnealingStepper", "EMStepper", "animate", "animate_annealing", "show_annealing", "show_em"]
 
 FIGSIZE = (9, 3.2)
 MAX_HTML_BYTES = 2 * 1024 * 1024  # the website's budget per animation
@@ -109,48 +107,91 @@ def _as_2d(X):
     return X[:, None] if X.ndim == 1 else X
 
 
+def _degeneracy(model, X):
+    """A sentence if the fit ended at a symmetric or degenerate point, else ""."""
+    history = model.history_
+    params = history[-1].params
+    centres = np.asarray(getattr(params, "means", None) if hasattr(params, "means") else params.centers, float)
+    K = len(centres)
+    unit = "cluster" if hasattr(params, "centers") else "component"
+    scale = float(np.ptp(X, axis=0).max()) or 1.0
+    for j in range(K):
+        for k in range(j + 1, K):
+            if np.abs(centres[j] - centres[k]).max() <= 1e-6 * scale:
+                return (f"{unit.capitalize()}s {j} and {k} have the same centre: a symmetric point, where EM keeps "
+                        "them equal for ever (not a maximum). Refit with another init or seed.")
+    if unit == "cluster":
+        return ""
+    if K > 1:
+        certainty = float(history.responsibilities(X, -1).max(axis=1).mean())
+        if certainty < 1 / K + 0.1:
+            return (f"EM stopped near a symmetric point: every point is shared almost equally by the components "
+                    f"(mean largest responsibility {certainty:.2f}, against 1/K = {1 / K:.2f}). It stopped because "
+                    "the log-likelihood hardly changes there, not at a maximum. Refit with another init or seed, "
+                    "or a smaller tol.")
+    weights = np.asarray(params.weights)
+    if weights.min() < 1e-3 / K:
+        k = int(np.argmin(weights))
+        return (f"Component {k} has weight {weights[k]:.2g}: it explains almost no data (a degenerate fit). "
+                "Refit with another init or seed, or fewer components.")
+    return ""
+
+
+_HELP = ("<b>E-step</b>: new responsibilities q (each point's share of each {unit}) for the current θ; θ stays. "
+         "<b>M-step</b>: new θ ({params}) from those q; q stays.")
+
+
 class EMStepper:
     """An ipywidgets stepper over a fitted emlib model's ``history_``, one half-step at a time.
 
-    Controls: a slider over the half-steps with Play, "◀ back", "E-step ▶" and "M-step ▶" (to the
-    next entry of that phase), "reset" (to θ₀), and a refit row (K, covariance type for a
-    GaussianMixture, initialisation, seed) that fits a new model of the same class with emlib's
-    ``fit``; the model passed in is never changed by a refit. An unfitted model is fitted first.
+    Controls: "|◀ start" (to θ₀), "◀ previous" and "next ▶" (one half-step), "E-step ▶" and
+    "M-step ▶" (enabled when the next half-step is of that kind, so pressing them in turn steps EM),
+    play, and a slider over every half-step. A line under the figure says what the shown half-step
+    did, and when EM has converged. A refit row (K, covariance type for a GaussianMixture,
+    initialisation, seed) fits a new model of the same class with emlib's ``fit`` and says when that
+    fit stopped at a symmetric or degenerate point; the model passed in is never changed by a refit.
+    An unfitted model is fitted first.
 
-    The figure is rendered to PNG into an ``ipywidgets.Image``, so it works in JupyterLab without
-    ipympl, and headless: ``goto(t)`` renders half-step t, ``view`` is the
-    :class:`emlib.plotting.StepFigure` with the drawn artists, ``buttons`` holds the buttons.
-    A notebook cell that ends with an EMStepper displays it.
+    The figure is rendered to PNG (at twice the screen's pixels, so it is sharp on a projector or a
+    2x screen) into an ``ipywidgets.Image``, so it works in JupyterLab without ipympl, and headless:
+    ``goto(t)`` renders half-step t, ``view`` is the :class:`emlib.plotting.StepFigure` with the drawn
+    artists, ``buttons`` holds the buttons. Without a widget front-end (nbconvert, a plain viewer),
+    the display falls back to a PNG of the shown half-step.
     """
 
-    def __init__(self, model, X, *, figsize=FIGSIZE, dpi=90, interval=700, start=0):
+    def __init__(self, model, X, *, figsize=FIGSIZE, dpi=100, pixel_ratio=2, interval=700, start=0):
         import ipywidgets as w
 
         self.X = _as_2d(X)
         self.model = model
         self.dpi = dpi
-        self.fig = _new_figure(figsize, dpi)
+        self.fig = _new_figure(figsize, dpi * pixel_ratio)
         self._ready = False
         note = "" if _is_fitted(model) else _fit(model, self.X)
+        wrap = dict(display="flex", flex_flow="row wrap", align_items="center")
 
         # stepping controls
         self.slider = w.IntSlider(value=0, min=0, max=1, description="half-step", continuous_update=True,
-                                  layout=w.Layout(width="360px"))
-        self.play = w.Play(value=0, min=0, max=1, interval=interval, description="play")
+                                  layout=w.Layout(flex="1 1 320px", min_width="240px"))
+        self.play = w.Play(value=0, min=0, max=1, interval=interval, description="play",
+                           tooltip="play every half-step from here")
         w.jslink((self.play, "value"), (self.slider, "value"))
+        kind = "k-means" if hasattr(model, "n_clusters") else "EM"
+        auto = w.Layout(width="auto")
         self.buttons = {
-            "reset": w.Button(description="⏮ reset", tooltip="back to the initial parameters θ₀",
-                              layout=w.Layout(width="90px")),
-            "back": w.Button(description="◀ back", tooltip="previous half-step", layout=w.Layout(width="80px")),
-            "E": w.Button(description="E-step ▶", tooltip="to the next E-step (new q, same θ)",
-                          layout=w.Layout(width="90px")),
-            "M": w.Button(description="M-step ▶", tooltip="to the next M-step (new θ, same q)",
-                          layout=w.Layout(width="90px")),
+            "start": w.Button(description="|◀ start", tooltip="back to the initial parameters θ₀", layout=auto),
+            "previous": w.Button(description="◀ previous", tooltip="one half-step back", layout=auto),
+            "next": w.Button(description="next ▶", tooltip="one half-step on", layout=auto),
+            "E": w.Button(description="E-step ▶", layout=auto,
+                          tooltip="new responsibilities q for the current θ (θ stays)"),
+            "M": w.Button(description="M-step ▶", layout=auto,
+                          tooltip="new parameters θ from the current q (q stays)"),
             "refit": w.Button(description="refit", button_style="primary", tooltip="fit again with these settings",
-                              layout=w.Layout(width="80px")),
+                              layout=auto),
         }
-        self.buttons["reset"].on_click(lambda _: self.goto(0))
-        self.buttons["back"].on_click(lambda _: self.goto(max(self.t - 1, 0)))
+        self.buttons["start"].on_click(lambda _: self.goto(0))
+        self.buttons["previous"].on_click(lambda _: self.previous())
+        self.buttons["next"].on_click(lambda _: self.next())
         self.buttons["E"].on_click(lambda _: self.next_step("E"))
         self.buttons["M"].on_click(lambda _: self.next_step("M"))
         self.buttons["refit"].on_click(lambda _: self._refit_from_controls())
@@ -161,27 +202,38 @@ class EMStepper:
         self._init_name = "init" if hasattr(model, "n_clusters") else "init_params"
         init_options = self._init_options()
         init_now = getattr(model, self._init_name, init_options[0])
+        short = {"description_width": "initial"}
         self.controls = {
             "n_components": w.BoundedIntText(value=getattr(model, self._k_name), min=1, max=20, description="K",
-                                             layout=w.Layout(width="130px")),
+                                             style=short, layout=w.Layout(width="110px")),
             "init": w.Dropdown(options=init_options,
                                value=init_now if isinstance(init_now, str) and init_now in init_options
                                else init_options[0],
-                               description="init", layout=w.Layout(width="210px")),
-            "seed": w.IntText(value=self._seed_value(model.random_state), description="seed",
-                              layout=w.Layout(width="150px")),
+                               description="init", style=short, layout=w.Layout(width="260px")),
+            "seed": w.IntText(value=self._seed_value(model.random_state), description="seed", style=short,
+                              layout=w.Layout(width="140px")),
         }
         if hasattr(model, "covariance_type"):
             from .gmm import COVARIANCE_TYPES
 
             self.controls["covariance_type"] = w.Dropdown(options=list(COVARIANCE_TYPES), value=model.covariance_type,
-                                                          description="covariance", layout=w.Layout(width="210px"))
-        self.image = w.Image(format="png")
-        self.message = w.HTML()
-        step_row = w.HBox([self.play, self.slider, self.buttons["reset"], self.buttons["back"],
-                           self.buttons["E"], self.buttons["M"]])
-        refit_row = w.HBox(list(self.controls.values()) + [self.buttons["refit"]])
-        self.widget = w.VBox([step_row, self.image, refit_row, self.message])
+                                                          description="covariance", style=short,
+                                                          layout=w.Layout(width="230px"))
+        width = int(round(figsize[0] * dpi))
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{width}px", height="auto"))
+        self.status = w.HTML()  # what the shown half-step did
+        self.message = w.HTML()  # about the fit: its size, convergence, a degenerate point
+        unit = "cluster" if hasattr(model, "n_clusters") else "component"
+        params = "the centres" if unit == "cluster" else "weights, means, covariances" \
+            if hasattr(model, "covariance_type") else "weights and pixel probabilities"
+        self.help = w.HTML(f"<small>{_HELP.format(unit=unit, params=params)}</small>")
+        step_row = w.HBox([self.play, self.buttons["start"], self.buttons["previous"], self.buttons["next"],
+                           self.buttons["E"], self.buttons["M"]], layout=w.Layout(**wrap))
+        slider_row = w.HBox([self.slider], layout=w.Layout(**wrap))
+        refit_row = w.HBox(list(self.controls.values()) + [self.buttons["refit"]], layout=w.Layout(**wrap))
+        self.widget = w.VBox([step_row, slider_row, self.help, self.image, self.status, refit_row, self.message],
+                             layout=w.Layout(max_width=f"{max(width, 640)}px"))
+        self._kind = kind
         self._set_model(model, start, note)
 
     # -- choices
@@ -226,9 +278,36 @@ class EMStepper:
     def _summary(self, note):
         h = self.history
         K = getattr(self.model, self._k_name)
-        text = f"{type(self.model).__name__} with {K} components: {len(h)} half-steps, {h[-1].iteration} iterations."
+        unit = "clusters" if hasattr(self.model, "n_clusters") else "components"
+        text = f"{type(self.model).__name__} with {K} {unit}: {len(h)} half-steps, {h[-1].iteration} iterations."
+        degenerate = _degeneracy(self.model, self.X)
+        if degenerate:
+            text += f" <b>Degenerate fit:</b> {degenerate}"
         if note:
             text += f" <b>Note:</b> {note}"
+        return text
+
+    def _status(self, t):
+        """One line on what half-step t did; at the last one, whether EM converged."""
+        h, step = self.history, self.history[t]
+        kmeans = hasattr(self.model, "n_clusters")
+        if step.phase == "init":
+            text = "Half-step 0: the initial parameters θ₀ (no responsibilities yet). Press <b>E-step ▶</b>."
+        elif step.phase == "E":
+            did = ("each point goes to its nearest centre" if kmeans
+                   else "each point's responsibilities q are recomputed from θ; θ is unchanged, so the KL gap is 0")
+            text = f"Half-step {t} (iteration {step.iteration}), E-step: {did}."
+        else:
+            did = ("each centre moves to the mean of its points" if kmeans
+                   else "θ is re-estimated from q; q is unchanged, so the ELBO rises and a KL gap opens")
+            text = f"Half-step {t} (iteration {step.iteration}), M-step: {did}."
+        if t == len(h) - 1:
+            if getattr(self.model, "converged_", False):
+                text += (f" <b>{self._kind} has converged</b> after {step.iteration} iterations "
+                         f"(the change fell below tol = {self.model.tol:g}); this is the last half-step.")
+            else:
+                text += (f" <b>{self._kind} stopped without converging</b> after max_iter = "
+                         f"{step.iteration} iterations; this is the last half-step.")
         return text
 
     # -- stepping
@@ -240,13 +319,24 @@ class EMStepper:
         else:
             self._render(t)
 
+    def next(self):
+        """One half-step on (nothing at the last one, whose message says EM has ended)."""
+        self.goto(min(self.t + 1, len(self.history) - 1))
+
+    def previous(self):
+        """One half-step back."""
+        self.goto(max(self.t - 1, 0))
+
     def next_step(self, phase):
-        """Go to the next entry of ``phase`` ("E" or "M") after the current one; stay at the end."""
+        """Take the next half-step if it is of ``phase`` ("E" or "M"); otherwise stay and say which comes."""
+        if phase not in ("E", "M"):
+            raise ValueError(f"phase must be 'E' or 'M', got {phase!r}.")
         phases = self.history.phases
-        for t in range(self.t + 1, len(phases)):
-            if phases[t] == phase:
-                return self.goto(t)
-        return self.goto(len(phases) - 1)
+        if self.t + 1 < len(phases) and phases[self.t + 1] == phase:
+            return self.goto(self.t + 1)
+        if self.t + 1 < len(phases):
+            self.status.value = self._status(self.t) + f" The next half-step is an {phases[self.t + 1]}-step."
+        return None
 
     def _on_slider(self, change):
         if self._ready:
@@ -255,6 +345,13 @@ class EMStepper:
     def _render(self, t):
         self.view.draw(t)
         self.image.value = self._renderer.png()
+        phases, last = self.history.phases, len(self.history) - 1
+        following = phases[t + 1] if t < last else None
+        self.buttons["next"].disabled = t == last
+        self.buttons["previous"].disabled = self.buttons["start"].disabled = t == 0
+        self.buttons["E"].disabled = following != "E"
+        self.buttons["M"].disabled = following != "M"
+        self.status.value = self._status(t)
 
     # -- refitting
     def refit(self, n_components=None, covariance_type=None, init=None, seed=None):
@@ -299,7 +396,8 @@ class EMStepper:
 
     # -- display
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        # without a widget front-end (nbconvert, a viewer): the shown half-step, as a picture
+        return _with_fallback(self.widget._repr_mimebundle_(**kwargs), self.image.value, repr(self))
 
     def __repr__(self):
         return f"EMStepper({self.model!r}, half-step {self.t} of {len(self.history) - 1})"
@@ -318,16 +416,21 @@ def _default_epsilons(X, centers, n=25):
 class _Annealing:
     """The drawing shared by AnnealingStepper and animate_annealing: data by r(ε) | mean max r vs ε."""
 
-    def __init__(self, fig, X, centers, epsilons):
+    def __init__(self, fig, X, centers, epsilons, layout="row"):
         from .kmeans import soft_responsibilities
 
         self.fig, self.X, self.centers = fig, X, np.asarray(centers, dtype=float)
         self.epsilons = np.asarray(epsilons, dtype=float)
         self._resp = soft_responsibilities
         certainty = [soft_responsibilities(X, self.centers, e).max(axis=1).mean() for e in self.epsilons]
-        grid = fig.add_gridspec(1, 2, width_ratios=[1.4, 1.0], left=0.06, right=0.98, bottom=0.16, top=0.85,
-                                wspace=0.3)
-        ax_data, ax_curve = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+        if layout == "row":
+            grid = fig.add_gridspec(1, 2, width_ratios=[1.4, 1.0], left=0.06, right=0.98, bottom=0.16, top=0.85,
+                                    wspace=0.3)
+            ax_data, ax_curve = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+        else:  # stacked, for a narrow screen
+            grid = fig.add_gridspec(2, 1, height_ratios=[1.3, 1.0], left=0.16, right=0.97, bottom=0.12, top=0.9,
+                                    hspace=0.45)
+            ax_data, ax_curve = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
         self.points = plotting.plot_data(X, soft_responsibilities(X, self.centers, self.epsilons[0]), ax=ax_data)
         self.centre_marks = ax_data.scatter(self.centers[:, 0], self.centers[:, 1], marker="X", s=110,
                         c=plotting.component_colors(len(self.centers)), edgecolors="black", zorder=4)
@@ -351,7 +454,7 @@ class _Annealing:
         self.resp = self._resp(self.X, self.centers, eps)
         self.points.set_facecolor(plotting.blend_colors(self.resp))
         self.marker.set_data([eps], [self.certainty[i]])
-        self.status.set_text(f"ε = {eps:.3g}: soft responsibilities r_nk ∝ exp(−|x_n − μ_k|² / 2ε)")
+        self.status.set_text(f"ε = {eps:.3g}:  r$_{{nk}}$ ∝ exp(−‖x$_n$ − μ$_k$‖² / 2ε)")
         self.index = i
         return self
 
@@ -364,24 +467,27 @@ class AnnealingStepper:
     k-means. ``goto(i)`` shows ``epsilons[i]`` (by default 25 values, large to small).
     """
 
-    def __init__(self, X, centers, epsilons=None, *, figsize=FIGSIZE, dpi=90, interval=400):
+    def __init__(self, X, centers, epsilons=None, *, figsize=FIGSIZE, dpi=100, pixel_ratio=2, interval=400):
         import ipywidgets as w
 
         self.X = _as_2d(X)
         self.epsilons = _default_epsilons(self.X, centers) if epsilons is None else np.asarray(epsilons, float)
         self.dpi = dpi
-        self.fig = _new_figure(figsize, dpi)
+        self.fig = _new_figure(figsize, dpi * pixel_ratio)
         self.view = _Annealing(self.fig, self.X, centers, self.epsilons)
         self._renderer = _BlitRenderer(self.view)
         n = len(self.epsilons) - 1
         self.slider = w.IntSlider(value=0, min=0, max=n, description="ε step", readout=False,
-                                  layout=w.Layout(width="360px"))
+                                  layout=w.Layout(flex="1 1 320px", min_width="240px"))
         self.play = w.Play(value=0, min=0, max=n, interval=interval)
         w.jslink((self.play, "value"), (self.slider, "value"))
         self.label = w.Label()
-        self.image = w.Image(format="png")
+        width = int(round(figsize[0] * dpi))
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{width}px", height="auto"))
         self.slider.observe(lambda change: self._render(change["new"]), names="value")
-        self.widget = w.VBox([w.HBox([self.play, self.slider, self.label]), self.image])
+        row = w.HBox([self.play, self.slider, self.label],
+                     layout=w.Layout(display="flex", flex_flow="row wrap", align_items="center"))
+        self.widget = w.VBox([row, self.image], layout=w.Layout(max_width=f"{max(width, 640)}px"))
         self._render(0)
 
     @property
@@ -402,7 +508,17 @@ class AnnealingStepper:
         self.image.value = self._renderer.png()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return _with_fallback(self.widget._repr_mimebundle_(**kwargs), self.image.value, repr(self))
+
+    def __repr__(self):
+        return f"AnnealingStepper(ε = {self.epsilon:.3g}, step {self.view.index} of {len(self.epsilons) - 1})"
+
+
+def _with_fallback(bundle, png, text):
+    """A widget's display data plus a PNG of what it shows, for a front-end without widgets."""
+    import base64
+
+    return dict(bundle, **{"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text})
 
 
 # ---- the static twin ---------------------------------------------------------------------------
@@ -416,51 +532,112 @@ _PANELS = {
     "kmeans": "points coloured by cluster with centroids and Voronoi regions, and the distortion curve with "
               "the current half-step marked",
 }
-_CDN_LINK = re.compile(r"<link[^>]*(font-awesome|cdnjs|bootstrapcdn)[^>]*>\s*", re.IGNORECASE)
-
-
 def _frames(n_steps, max_frames):
-    """Every half-step if they fit; else the first max_frames − 1 (where EM moves most) and the last."""
+    """Every half-step if they fit; else ``max_frames`` evenly spaced ones, the first and the last
+    included (each frame is labelled with its true half-step)."""
     if max_frames is None or n_steps <= max_frames:
         return list(range(n_steps))
     if max_frames < 2:
         raise ValueError(f"max_frames must be at least 2 (the first and last half-steps), got {max_frames}.")
-    return list(range(max_frames - 1)) + [n_steps - 1]
+    return [int(t) for t in np.unique(np.linspace(0, n_steps - 1, max_frames).round())]
 
 
-def _jshtml(fig, draw, n_frames, *, fmt, dpi, interval, quality, alt):
-    """matplotlib's JavaScript animation (HTMLWriter) of draw(0..n_frames−1), without the CDN link.
+def _encode(png, fmt, quality):
+    """A rendered PNG as a data: URL in ``fmt`` ("jpeg" or "png", the latter with a 64-colour palette)."""
+    import base64
 
-    Returns ``(html, n_frames_kept)``.
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    buffer = io.BytesIO()
+    if fmt == "jpeg":
+        image.save(buffer, format="jpeg", quality=quality, optimize=True)
+    else:
+        image.quantize(64, dither=Image.Dither.NONE).save(buffer, format="png", optimize=True)
+    return f"data:image/{fmt};base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+_PLAYER = """<figure class="emlib-animation" id="{uid}" style="margin:0 0 1em 0;max-width:{max_width}px">
+<img src="{first}" alt="{alt}" width="{width}" height="{height}" style="width:100%;height:auto;display:block">
+<div style="display:flex;flex-wrap:wrap;gap:0.3em;align-items:center;margin-top:0.3em">
+<button type="button" data-go="first">« first</button><button type="button" data-go="previous">‹ previous</button>
+<button type="button" data-go="play" aria-pressed="false">play</button><button type="button" data-go="next">next ›</button>
+<input type="range" min="0" max="{last}" value="0" step="1" aria-label="{what}" aria-valuetext="{label0}"
+ style="flex:1 1 8em;min-width:8em;margin:0">
+</div>
+<figcaption aria-live="polite" style="font-size:0.9em">{label0}</figcaption>
+<p style="font-size:0.85em;margin:0.2em 0 0 0">{note}</p>
+<script type="application/json" class="emlib-frames">{frames}</script>
+<script>
+(function () {{
+  var box = document.getElementById("{uid}");
+  var data = JSON.parse(box.querySelector(".emlib-frames").textContent);
+  var img = box.querySelector("img"), slider = box.querySelector("input"), caption = box.querySelector("figcaption");
+  var play = box.querySelector("[data-go=play]"), timer = null, i = 0;
+  function show(j) {{
+    i = Math.max(0, Math.min(data.src.length - 1, j));
+    img.src = data.src[i];  // a frame is loaded when it is first shown
+    img.alt = data.alt + " Now: " + data.label[i] + ".";
+    slider.value = i; slider.setAttribute("aria-valuetext", data.label[i]);
+    caption.textContent = data.label[i];
+  }}
+  function stop() {{ clearInterval(timer); timer = null; play.textContent = "play"; play.setAttribute("aria-pressed", "false"); }}
+  function start() {{
+    if (i === data.src.length - 1) show(0);
+    play.textContent = "pause"; play.setAttribute("aria-pressed", "true");
+    timer = setInterval(function () {{ if (i >= data.src.length - 1) stop(); else show(i + 1); }}, {interval});
+  }}
+  box.querySelector("[data-go=first]").onclick = function () {{ stop(); show(0); }};
+  box.querySelector("[data-go=previous]").onclick = function () {{ stop(); show(i - 1); }};
+  box.querySelector("[data-go=next]").onclick = function () {{ stop(); show(i + 1); }};
+  play.onclick = function () {{ if (timer) stop(); else start(); }};
+  slider.oninput = function () {{ stop(); show(parseInt(slider.value, 10)); }};
+}})();
+</script>
+</figure>"""
+
+
+def _player(srcs, labels, *, alt, what, note, interval, size, max_width):
+    """A self-contained HTML player (first / previous / play / next and a slider) over image frames.
+
+    The frames are a JSON list of image URLs (data: URLs here) that the script shows one at a time;
+    each has a text label, shown under the image and given to the slider as its value text. The
+    buttons are plain text: they need no icon font. Returns the HTML.
     """
-    from matplotlib.animation import FuncAnimation, HTMLWriter
+    import json
+    import uuid
 
-    if fmt not in ("jpeg", "png"):
-        raise ValueError(f"fmt must be 'jpeg' or 'png', got {fmt!r}.")
-    animation = FuncAnimation(fig, draw, frames=n_frames, init_func=lambda: (), interval=interval,
-                              repeat=False, blit=False)
-    writer = HTMLWriter(fps=1000 / interval, embed_frames=True, default_mode="once")
-    writer.frame_format = fmt  # set on the writer, not in rcParams
-    savefig_kwargs = {"pil_kwargs": {"quality": quality, "optimize": True}} if fmt == "jpeg" else {}
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp, "animation.html")
-        animation.save(str(path), writer=writer, dpi=dpi, savefig_kwargs=savefig_kwargs)
-        html = path.read_text()
-    # The theme already serves Font Awesome (the buttons' icons); a CDN link would break offline use.
-    html = _CDN_LINK.sub("", html)
-    # Accessibility: matplotlib's frame image has no alt text and its slider no label.
-    html = html.replace('<img id="_anim_img', f'<img alt="{escape(alt, quote=True)}" id="_anim_img', 1)
-    return html.replace('<input id="_anim_slider', '<input aria-label="Frame" id="_anim_slider', 1)
+    uid = "emlib-animation-" + uuid.uuid4().hex[:12]
+    frames = json.dumps({"src": srcs, "label": labels, "alt": alt}).replace("</", "<\\/")
+    return _PLAYER.format(uid=uid, first=srcs[0], alt=escape(alt + " Now: " + labels[0] + ".", quote=True),
+                          width=size[0], height=size[1], last=len(srcs) - 1, what=escape(what, quote=True),
+                          label0=escape(labels[0]), note=escape(note), frames=frames, interval=int(interval),
+                          max_width=max_width)
 
 
-def _within_budget(render, n_frames, **options):
-    """Render all frames; if the HTML is over 2 MB, render again with proportionally fewer frames.
+def _note(shown, n_steps, unit):
+    if len(shown) == n_steps:
+        return f"Every {unit} is shown: {n_steps} frames."
+    gaps = np.diff(shown)
+    return (f"{len(shown)} of the {n_steps} {unit}s are shown, evenly spaced: every {gaps.min()}"
+            + (f"–{gaps.max()}" if gaps.max() != gaps.min() else "")
+            + f" {unit}s, the first and the last included; each frame is labelled with its own {unit}.")
 
-    ``render(n)`` draws frames 0..n−1 of a frame list of length n. Returns an IPython HTML.
-    """
+
+def _render_player(draw, renderer, chosen, labels, *, fmt, quality, **options):
+    srcs = []
+    for index in chosen:
+        draw(index)
+        srcs.append(_encode(renderer.png(), fmt, quality))
+    return _player(srcs, labels, **options)
+
+
+def _within_budget(render, n_frames):
+    """``render(n)`` with n = ``n_frames``; if its HTML is over 2 MB, again with proportionally fewer
+    frames (with a warning). Returns an IPython HTML."""
     from IPython.display import HTML
 
-    html = render(n_frames, **options)
+    html = render(n_frames)
     size = len(html.encode())
     if size > MAX_HTML_BYTES:
         fewer = max(2, int(n_frames * 0.9 * MAX_HTML_BYTES / size))
@@ -469,53 +646,94 @@ def _within_budget(render, n_frames, **options):
             f"instead of {n_frames}. Lower max_frames or dpi to choose yourself.",
             stacklevel=3,
         )
-        html = render(fewer, **options)
+        html = render(fewer)
     return HTML(html)
 
 
-def animate(model, X, *, max_frames=30, fmt="jpeg", dpi=80, figsize=FIGSIZE, interval=700, quality=70,
+STACKED = (4.8, 4.5)  # inches: the animations' stacked panels, legible on a phone's column
+
+
+def animate(model, X, *, max_frames=30, fmt="jpeg", dpi=100, figsize=STACKED, interval=700, quality=72,
             alt=None):
     """The static twin of :class:`EMStepper`: a self-contained HTML animation of the half-steps.
 
-    Each frame is drawn by :class:`emlib.plotting.StepFigure`, the same panels as the live stepper,
-    and embedded as a JPEG (or PNG) in matplotlib's JavaScript player (play, step, slider), which
-    needs no kernel. With more than ``max_frames`` half-steps, the first ``max_frames − 1`` and the
-    last are shown (the frame's title names its true half-step); an animation over 2 MB is redone
-    with fewer frames (with a warning). An unfitted model is fitted.
-    ``alt`` is the frame image's alt text (a default describes the panels). Returns an
-    ``IPython.display.HTML``; its ``.data`` is the markup.
+    Each frame is drawn by :class:`emlib.plotting.StepFigure` (the same panels as the live stepper,
+    stacked so that a phone's narrow column shows them legibly) and embedded as a JPEG (or a
+    palette PNG) in a small player (first, previous, play, next, a slider) that needs no kernel and
+    no icon font. With more than ``max_frames`` half-steps, ``max_frames`` evenly spaced ones are
+    shown, the first and last included; every frame is labelled with its true half-step and a
+    line under the player says how many are shown. An animation over 2 MB is redone with fewer
+    frames (with a warning). An unfitted model is fitted. ``alt`` describes the panels (a default is
+    written from the model). Returns an ``IPython.display.HTML``; its ``.data`` is the markup.
     """
+    if fmt not in ("jpeg", "png"):
+        raise ValueError(f"fmt must be 'jpeg' or 'png', got {fmt!r}.")
     X = _as_2d(X)
     if not _is_fitted(model):
         _fit(model, X)
+    history = model.history_
     fig = _new_figure(figsize, dpi)
-    view = plotting.StepFigure(fig, model.history_, X)
-
-    def render(n_frames, **options):
-        steps = _frames(len(model.history_), n_frames)
-        view.draw(steps[0])
-        return _jshtml(fig, lambda i: view.draw(steps[i]), len(steps), **options)
-
+    view = plotting.StepFigure(fig, history, X, layout="stacked")
+    renderer = _BlitRenderer(view)
+    view.draw(0)
     if alt is None:
-        alt = f"EM on {type(model).__name__}, one frame per half-step: {_PANELS[view.kind]}."
-    n_frames = len(model.history_) if max_frames is None else min(max_frames, len(model.history_))
-    return _within_budget(render, n_frames, fmt=fmt, dpi=dpi, interval=interval, quality=quality, alt=alt)
+        alt = f"EM on {type(model).__name__}, half-step by half-step: {_PANELS[view.kind]}."
+    last = len(history) - 1
+    what = {"init": "initial parameters θ₀", "E": "after the E-step", "M": "after the M-step"}
+
+    def render(n_frames):
+        chosen = _frames(len(history), n_frames)
+        labels = [f"half-step {t} of {last} · iteration {history[t].iteration} · {what[history[t].phase]}"
+                  for t in chosen]
+        return _render_player(view.draw, renderer, chosen, labels, fmt=fmt, quality=quality, alt=alt,
+                              what="half-step", note=_note(chosen, len(history), "half-step"), interval=interval,
+                              size=fig.canvas.get_width_height(), max_width=int(1.2 * figsize[0] * dpi))
+
+    n_frames = len(history) if max_frames is None else min(max_frames, len(history))
+    return _within_budget(render, n_frames)
 
 
-def animate_annealing(X, centers, epsilons=None, *, fmt="jpeg", dpi=80, figsize=FIGSIZE, interval=400,
-                      quality=70, alt=None):
+def animate_annealing(X, centers, epsilons=None, *, fmt="jpeg", dpi=100, figsize=(4.8, 4.2), interval=400,
+                      quality=72, alt=None):
     """The static twin of :class:`AnnealingStepper`: the ε sweep as a self-contained HTML animation."""
+    if fmt not in ("jpeg", "png"):
+        raise ValueError(f"fmt must be 'jpeg' or 'png', got {fmt!r}.")
     X = _as_2d(X)
     epsilons = _default_epsilons(X, centers) if epsilons is None else np.asarray(epsilons, float)
     fig = _new_figure(figsize, dpi)
-    view = _Annealing(fig, X, centers, epsilons)
-
-    def render(n_frames, **options):
-        chosen = np.unique(np.linspace(0, len(epsilons) - 1, n_frames).round().astype(int))
-        view.draw(chosen[0])
-        return _jshtml(fig, lambda i: view.draw(chosen[i]), len(chosen), **options)
-
+    view = _Annealing(fig, X, centers, epsilons, layout="stacked")
+    renderer = _BlitRenderer(view)
+    view.draw(0)
     if alt is None:
         alt = ("Soft k-means responsibilities as the shared variance ε decreases: points change from blended "
                "colours to their nearest centre's colour; beside them, the mean largest responsibility rises to 1.")
-    return _within_budget(render, len(epsilons), fmt=fmt, dpi=dpi, interval=interval, quality=quality, alt=alt)
+
+    def render(n_frames):
+        chosen = [int(i) for i in np.unique(np.linspace(0, len(epsilons) - 1, n_frames).round())]
+        labels = [f"ε = {epsilons[i]:.3g} (step {i} of {len(epsilons) - 1})" for i in chosen]
+        return _render_player(view.draw, renderer, chosen, labels, fmt=fmt, quality=quality, alt=alt, what="ε step",
+                              note=_note(chosen, len(epsilons), "ε step"), interval=interval,
+                              size=fig.canvas.get_width_height(), max_width=int(1.2 * figsize[0] * dpi))
+
+    return _within_budget(render, len(epsilons))
+
+
+# ---- one call in a chapter: live in a notebook server, the twin elsewhere -------------------------
+def _live():
+    """True when a Jupyter server (JupyterLab, Notebook 7) started this kernel: it sets
+    JPY_SESSION_NAME for its kernels, which a book build, nbval or nbconvert do not."""
+    return bool(os.environ.get("JPY_SESSION_NAME"))
+
+
+def show_em(model, X, **options):
+    """What a chapter calls: the live :class:`EMStepper` in JupyterLab or Notebook 7, the static twin
+    :func:`animate` when the book's build (or nbval, nbconvert) runs the notebook. Only the one
+    shown is computed. ``options`` go to the one chosen (e.g. ``max_frames`` to :func:`animate`)."""
+    if _live():
+        return EMStepper(model, X, **{k: v for k, v in options.items() if k in ("figsize", "interval", "start")})
+    return animate(model, X, **{k: v for k, v in options.items() if k != "start"})
+
+
+def show_annealing(X, centers, epsilons=None):
+    """:class:`AnnealingStepper` live, :func:`animate_annealing` in the book's build (see :func:`show_em`)."""
+    return AnnealingStepper(X, centers, epsilons) if _live() else animate_annealing(X, centers, epsilons)

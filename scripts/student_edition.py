@@ -2,11 +2,13 @@
 
 OUT/notebooks/chapters/  the chapter notebooks for class: every solution is removed; a code solution
                          becomes a stub (its `def` line and docstring, then `raise NotImplementedError`)
-                         and the checker cell after it stays, so it fails until the student writes it.
-OUT/book/                the book's sources for a website without solutions: the solution blocks are
-                         removed, their code cells kept but tagged `remove-cell` (the build still runs
-                         them, so the checkers below pass), and sphinx-exercise's `hide_solutions` is on
-                         for any solution written in the plain, ungated form.
+                         and the checker cell after it stays, tagged `raises-exception`: it fails with
+                         its one-line message until the student writes the function, and "Run all"
+                         goes on past it.
+OUT/book/                the sources of the student website: the same class notebooks, with the outputs
+                         the book's build computed (`_build/jupyter_execute`, so nothing runs again) for
+                         every cell but the stubs and checkers; a checker's output is what it says
+                         about the stub. No file of the student website holds solution code.
 
 It relies on the exercise pattern every chapter follows: a markdown cell opening ```{solution-start},
 then the solution (markdown, and at most one code cell tagged "solution" holding one function), then a
@@ -72,45 +74,92 @@ def class_notebook(nb):
                 stubbed["metadata"] = dict(cell["metadata"], tags=["exercise"])
                 out.append(stubbed)
         last = end + 1
-    return dict(nb, cells=out + cells[last:])
+    out += cells[last:]
+    for i, cell in enumerate(out):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "checker" in tags and "raises-exception" not in tags:
+            out[i] = dict(cell, metadata=dict(cell["metadata"], tags=tags + ["raises-exception"]))
+    return dict(nb, cells=out)
 
 
-def website_notebook(nb):
-    """The website's notebook: solution blocks dropped, their code still run at build time but hidden.
+def executed_notebook(path, executed_dir):
+    """The book's build of chapter ``path``, checked to hold the same cells as the chapter now."""
+    built = executed_dir / path.name
+    stale = f"{built} is missing or older than {path}: build the book first (bash scripts/build.sh)."
+    if not built.is_file():
+        raise SystemExit(stale)
+    nb, now = json.loads(built.read_text()), json.loads(path.read_text())
+    if [(c.get("id"), source(c)) for c in nb["cells"]] != [(c.get("id"), source(c)) for c in now["cells"]]:
+        raise SystemExit(stale)
+    return nb
 
-    sphinx-exercise's ``hide_solutions`` cannot hide the gated solution-start/solution-end form (the
-    build stops in its solution_end_node), so the blocks are removed here; the solution code cells
-    stay, tagged ``remove-cell``, so the checkers on the page run against a written function.
+
+def checker_output(code, namespace):
+    """Run a checker cell against the stubs in ``namespace``: the error output a notebook shows."""
+    from emlib.checks import CheckError
+
+    try:
+        exec(code, namespace)
+    except CheckError as err:
+        return {"output_type": "error", "ename": type(err).__name__, "evalue": str(err),
+                "traceback": err._render_traceback_()}
+    raise ValueError(f"the checker `{code.strip()}` passed against an unwritten stub")
+
+
+def website_notebook(executed):
+    """The student website's notebook: the class notebook with the build's outputs.
+
+    Stubs have no output; each checker shows the one-line message it gives for the stub (run here:
+    a stub raises at once, so this costs nothing).
     """
-    cells, out, last = nb["cells"], [], 0
-    for start, end in solution_ranges(cells):
-        out += cells[last:start]
-        for cell in cells[start:end]:
-            if cell["cell_type"] == "code":
-                tags = cell.get("metadata", {}).get("tags", [])
-                out.append(dict(cell, metadata=dict(cell["metadata"], tags=tags + ["remove-cell"])))
-        last = end + 1
-    return dict(nb, cells=out + cells[last:])
+    import emlib.checks
+
+    nb = class_notebook(executed)
+    nb["metadata"] = {k: v for k, v in nb["metadata"].items() if k != "widgets"}
+    namespace = {"checks": emlib.checks}
+    for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "exercise" in tags:
+            exec(source(cell), namespace)
+        elif "checker" in tags:
+            cell["outputs"] = [checker_output(source(cell), namespace)]
+    return nb
 
 
-def main(out):
+def student_book_config(text):
+    """The student website's _config.yml: its own title, and the build's outputs reused."""
+    text = text.replace('title: "', 'title: "Student edition: ', 1)
+    if "execute_notebooks: force" not in text:
+        raise ValueError("_config.yml has no `execute_notebooks: force` to switch off for the student website")
+    return text.replace("execute_notebooks: force", 'execute_notebooks: "off"', 1)
+
+
+STUDENT_NOTE = """
+```{note}
+This is the **student edition**: the exercises' solutions are removed. Write each function where its
+stub says `raise NotImplementedError`, then run the checker cell below it.
+```
+"""
+
+
+def main(out, executed_dir=ROOT / "_build" / "jupyter_execute" / "chapters"):
     out = Path(out).resolve()
     shutil.rmtree(out, ignore_errors=True)
     book = out / "book"
     shutil.copytree(ROOT, book, ignore=lambda d, names: [n for n in names if n in SKIP or Path(d, n) == out])
     config = book / "_config.yml"
-    text = config.read_text()
-    text = text.replace('title: "', 'title: "Student edition: ', 1)
-    text = text.replace("  config:\n", "  config:\n    hide_solutions: true\n", 1)
-    if "hide_solutions: true" not in text:
-        raise ValueError("could not switch on hide_solutions in _config.yml (no `sphinx: config:` block)")
-    config.write_text(text)
+    config.write_text(student_book_config(config.read_text()))
+    intro = book / "intro.md"
+    lines = intro.read_text().splitlines(keepends=True)
+    heading = next(i for i, line in enumerate(lines) if line.startswith("# "))
+    intro.write_text("".join(lines[: heading + 1]) + STUDENT_NOTE + "".join(lines[heading + 1:]))
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
         nb = json.loads(path.read_text())
         target = out / "notebooks" / "chapters" / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(class_notebook(nb), indent=1, ensure_ascii=False) + "\n")
-        (book / "chapters" / path.name).write_text(json.dumps(website_notebook(nb), indent=1, ensure_ascii=False) + "\n")
+        site_nb = website_notebook(executed_notebook(path, Path(executed_dir)))
+        (book / "chapters" / path.name).write_text(json.dumps(site_nb, indent=1, ensure_ascii=False) + "\n")
     print(f"student edition: class notebooks in {out / 'notebooks'}, website sources in {book}")
 
 

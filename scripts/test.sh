@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Set everything up, build the book, and run every test.
 #   bash scripts/test.sh
-# 1. scripts/build.sh (venv, requirements, offline assets, book built with -W), then
-#    scripts/student.sh (the student edition, whose website tests/ checks too);
+# 1. scripts/build.sh (venv, requirements, offline assets, book built with -W: the chapters'
+#    first run), then scripts/student.sh (the student edition; its website reuses the build's
+#    outputs and runs nothing again);
 # 2. Debian's chromium for the browser tests, if /usr/bin/chromium is missing;
-# 3. pytest tests/  (emlib's unit tests, the notebook hygiene test, the browser tests
-#    against _build/html);
+# 3. pytest tests/  (emlib's unit tests, the notebook hygiene test, the student notebooks run
+#    as a class runs them, the browser tests against _build/html);
 # 4. pytest --nbval-lax chapters/  (every chapter notebook runs and its asserts hold).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -71,7 +71,8 @@ CASES = [
     # checker, a correct function, a wrong one, words the message must contain
     ("check_kmeans_assign", lambda X, c: ((X[:, None] - c) ** 2).sum(-1).argmin(1),
      lambda X, c: ((X[:, None] - c) ** 2).sum(-1).argmax(1), "FARTHEST"),
-    ("check_kmeans_update", lambda X, l, c: np.array([X[l == k].mean(0) for k in range(len(c))]),
+    ("check_kmeans_update", lambda X, l, c: np.array([X[l == k].mean(0) if (l == k).any() else c[k]
+                                                      for k in range(len(c))]),
      lambda X, l, c: c, "did not move"),
     ("check_distortion", lambda X, c, l: ((X - c[l]) ** 2).sum(),
      lambda X, c, l: np.linalg.norm(X - c[l], axis=1).sum(), "SQUARED"),
@@ -110,3 +111,45 @@ def test_unwritten_exercise_says_so():
 
     with pytest.raises(checks.CheckError, match="not written yet"):
         checks.check_e_step(my_e_step)
+
+
+def update_without_empty_rule(X, labels, centers, empty):
+    """k-means' update step that gives an empty cluster the centre ``empty(d)``."""
+    new = np.array(centers, dtype=float)
+    for k in range(len(centers)):
+        members = X[labels == k]
+        new[k] = members.mean(axis=0) if len(members) else empty(X.shape[1])
+    return new
+
+
+@pytest.mark.parametrize("empty", [lambda d: np.full(d, np.nan), np.zeros], ids=["nan", "zero"])
+def test_update_checker_has_an_empty_cluster(empty):
+    with pytest.raises(checks.CheckError, match="no samples.*keeps its old centre"):
+        checks.check_kmeans_update(lambda X, l, c: update_without_empty_rule(X, l, c, empty))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_elbo_checker_names_zero_log_zero():
+    def naive(X, w, m, S, r):
+        return np.sum(r * (log_joint(X, w, m, S) - np.log(r)))
+
+    with pytest.raises(checks.CheckError, match=r"0 · log 0 = 0 · \(−inf\) = nan"):
+        checks.check_elbo(naive)
+
+
+def test_a_failing_checker_shows_one_line_in_ipython():
+    """IPython shows what _render_traceback_ returns instead of a traceback into emlib."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    def my_e_step(X, weights, means, covariances):
+        raise NotImplementedError
+
+    with pytest.raises(checks.CheckError) as caught:
+        checks.check_e_step(my_e_step)
+    lines = caught.value._render_traceback_()
+    assert len(lines) == 1 and "my_e_step is not written yet" in lines[0]
+    assert "NaN" not in lines[0] and "checks.py" not in lines[0]
+    shell = InteractiveShell.instance()
+    shell.user_ns["checks"], shell.user_ns["my_e_step"] = checks, my_e_step
+    result = shell.run_cell("checks.check_e_step(my_e_step)")
+    assert isinstance(result.error_in_exec, checks.CheckError)  # the cell still fails

@@ -46,3 +46,20 @@ def test_default_stretched_blobs_defeat_kmeans_but_not_a_full_gmm():
     kmeans = adjusted_rand_score(z, emlib.KMeans(4, n_init=10, random_state=0).fit_predict(X))
     gmm = adjusted_rand_score(z, emlib.GaussianMixture(4, n_init=5, random_state=0).fit_predict(X))
     assert kmeans < 0.7 < 0.9 < gmm
+
+
+def test_two_gaussians_samples_the_covariances_the_chapter_prints():
+    # x = u A for a standard normal row u has covariance AᵀA; A = [[0, -0.1], [1.7, 0.4]] gives,
+    # by hand, [[0² + 1.7², 0·(-0.1) + 1.7·0.4], [., 0.1² + 0.4²]]; the round component is 0.7² I.
+    expected = [np.array([[2.89, 0.68], [0.68, 0.17]]), 0.49 * np.eye(2)]
+    X, z = datasets.two_gaussians(100_000, random_state=1)
+    for k in range(2):
+        assert np.allclose(np.cov(X[z == k].T), expected[k], rtol=0.02, atol=0.004)
+    assert np.allclose(X[z == 1].mean(axis=0), [-6, 3], atol=0.01)
+
+
+def test_two_gaussians_rejects_a_bad_size():
+    import pytest
+
+    with pytest.raises(ValueError, match="n_per_component"):
+        datasets.two_gaussians(0)

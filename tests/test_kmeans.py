@@ -49,14 +49,16 @@ def test_data_far_from_the_origin():
     assert ours.inertia_ == pytest.approx(theirs.inertia_, rel=1e-6)
 
 
-def _hard_e_steps(X, init, n_steps):
-    """The assignments q of ``n_steps`` iterations of emlib's KMeans, from its own pieces."""
+def _hard_e_steps(X, init, n_steps, keep_empty=False):
+    """The assignments q of ``n_steps`` iterations of emlib's KMeans, from its own pieces (with
+    ``keep_empty``, an empty cluster keeps its centre, as in ``kmeans.m_step``)."""
     model = emlib.KMeans(len(init))
     data, params, q = model._prepare(X), kmeans.KMeansParams(np.array(init, dtype=float)), None
     for _ in range(n_steps):
         q = model._posterior(model._evaluate(data, params, q))
         yield q
-        params = model._m_step(data, q)
+        params = (kmeans.KMeansParams(kmeans.m_step(X, q.labels, q.centers)) if keep_empty
+                  else model._m_step(data, q))
 
 
 def _grid():
@@ -72,7 +74,8 @@ def test_every_e_step_is_exact_and_its_margins_are_lower_bounds(case, monkeypatc
         init = X[:6]
     else:
         # centres 0 and 2 coincide at the grid's mean and never move (2 gets no point, 1 is far away
-        # and gets none either): every point ties between 0 and 2 in every E-step.
+        # and gets none either, and empty clusters keep their centres): every point ties between 0
+        # and 2 in every E-step.
         X = _grid()
         init = [[-1.0, 0.0], [50.0, 50.0], [-1.0, 0.0]]
     examined = []
@@ -80,7 +83,7 @@ def test_every_e_step_is_exact_and_its_margins_are_lower_bounds(case, monkeypatc
     monkeypatch.setattr(kmeans, "_nearest_with_margins",
                         lambda data, centered, idx: examined.append(len(idx)) or measure(data, centered, idx))
     previous = None
-    for q in _hard_e_steps(X, init, 25):
+    for q in _hard_e_steps(X, init, 25, keep_empty=case == "ties"):
         # the textbook E-step: distances as differences, argmin takes the first of tied centres
         d2 = ((X[:, None, :] - q.centers[None, :, :]) ** 2).sum(axis=2)
         assert np.array_equal(q.labels, d2.argmin(axis=1))
@@ -106,7 +109,7 @@ def test_distortion_never_rises(make_blobs):
     assert history[0].distortion is None and history[0].phase == "init"
 
 
-def test_empty_cluster_keeps_its_centre():
+def test_the_update_step_keeps_an_empty_clusters_centre():
     X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]])
     centers = np.array([[0.0, 0.0], [5.0, 5.0], [100.0, 100.0]])  # the third centre attracts no point
     labels = kmeans.e_step(X, centers)
@@ -114,9 +117,21 @@ def test_empty_cluster_keeps_its_centre():
     new = kmeans.m_step(X, labels, centers)
     assert np.array_equal(new[2], centers[2])
     assert np.allclose(new[:2], [[0.05, 0.0], [5.05, 5.0]])
-    model = emlib.KMeans(3, init=centers).fit(X)  # the fit runs through it and J still falls
-    assert np.array_equal(model.cluster_centers_[2], centers[2])
-    assert np.all(np.diff(model.history_.series("distortion")[1:]) <= 0)
+
+
+def test_the_fit_moves_an_emptied_centre_to_the_farthest_point_and_j_never_rises():
+    # cluster 2 starts empty; the fit's M-step places its centre on the sample farthest from its
+    # own (new) centre, (9, 0), without changing q, so J(q, θ) still never rises half-step by half-step
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [9.0, 0.0], [20.0, 0.0], [21.0, 0.0]])
+    centers = np.array([[0.0, 0.0], [20.0, 0.0], [100.0, 0.0]])
+    model = emlib.KMeans(3, init=centers).fit(X)
+    h = model.history_
+    assert h[1].phase == "E" and 2 not in h.responsibilities(X, 1).argmax(axis=1)
+    assert np.array_equal(h[2].params.centers[2], [9.0, 0.0])
+    assert h[2].params.centers[0, 0] == pytest.approx(10 / 3)  # the mean of 0, 1, 9: q did not change
+    J = h.series("distortion")[1:]
+    assert np.all(np.diff(J) <= 0)
+    assert np.array_equal(model.labels_, [0, 0, 2, 1, 1]) and model.inertia_ == pytest.approx(1.0)
 
 
 def test_soft_responsibilities_tend_to_hard_assignments(make_blobs):

@@ -95,13 +95,13 @@ def test_non_binary_data_for_bernoulli_names_the_first_value():
 
 def test_predict_with_another_number_of_features():
     model = emlib.GaussianMixture(2, random_state=0).fit(X)
-    with pytest.raises(ValueError, match="X has 3 features, but the model was fitted with 2"):
+    with pytest.raises(ValueError, match="X has 3 features, but GaussianMixture is expecting 2 features"):
         model.predict(np.zeros((4, 3)))
 
 
 def test_score_with_another_number_of_features():
     model = emlib.BernoulliMixture(2, random_state=0).fit(B)
-    with pytest.raises(ValueError, match="X has 2 features, but the model was fitted with 4"):
+    with pytest.raises(ValueError, match="X has 2 features, but BernoulliMixture is expecting 4 features"):
         model.score(B[:, :2])
 
 
@@ -112,12 +112,19 @@ def test_predict_before_fit(model):
 
 
 @pytest.mark.parametrize("dtype", [np.int64, np.float32])
-def test_integer_and_float32_input_work(dtype):
+def test_integer_and_float32_input_work_and_float32_is_preserved(dtype):
+    # emlib computes in float64 and returns fitted attributes in X's dtype when it is float32
     data = (X * 10).astype(dtype)
     ref = emlib.GaussianMixture(2, random_state=0).fit(data.astype(np.float64))
     model = emlib.GaussianMixture(2, random_state=0).fit(data)
-    assert model.means_.dtype == np.float64
-    assert np.allclose(model.means_, ref.means_)
+    expected = np.float32 if dtype == np.float32 else np.float64
+    for name in ("weights_", "means_", "covariances_", "precisions_cholesky_", "precisions_"):
+        assert getattr(model, name).dtype == expected, name
+    assert np.allclose(model.means_, ref.means_, rtol=1e-6)
+    km = emlib.KMeans(2, random_state=0).fit(data)
+    assert km.cluster_centers_.dtype == expected and km.transform(data).dtype == expected
+    bm = emlib.BernoulliMixture(2, random_state=0).fit(B.astype(dtype))
+    assert bm.means_.dtype == expected and bm.weights_.dtype == expected
 
 
 def test_singular_covariance_says_what_to_do():
@@ -146,7 +153,7 @@ def test_kmeans_init_array_of_wrong_shape():
 
 
 def test_kmeans_unknown_init():
-    assert "init must be 'k-means++', 'random' or an array" in fit_error(emlib.KMeans(2, init="kmeans"))
+    assert "init must be 'k-means++', 'random', a callable or an array" in fit_error(emlib.KMeans(2, init="kmeans"))
 
 
 def test_bernoulli_means_init_outside_unit_interval():
@@ -167,5 +174,28 @@ def test_negative_reg_covar_and_tol():
     assert "tol must be a non-negative number" in fit_error(emlib.GaussianMixture(2, tol=-1e-3))
 
 
+def test_complex_X_is_rejected():
+    message = fit_error(emlib.GaussianMixture(2), X + 1j * X)
+    assert "Complex data not supported" in message and "X.real" in message
+
+
+@pytest.mark.parametrize("model", [emlib.GaussianMixture(2), emlib.BernoulliMixture(2), emlib.KMeans(2)])
+def test_sparse_X_says_how_to_densify(model):
+    from scipy import sparse
+
+    with pytest.raises(TypeError, match=r"sparse input is not supported.*X.toarray\(\)"):
+        model.fit(sparse.csr_matrix(B))
+
+
+def test_too_few_samples_for_kmeans_names_n_clusters():
+    message = fit_error(emlib.KMeans(5), X[:3])
+    assert "3 samples but n_clusters = 5" in message and "n_components" not in message
+
+
+def test_a_string_in_X_names_X():
+    with pytest.raises(ValueError, match="X must be a numeric array"):
+        emlib.KMeans(2).fit([["a", "b"], ["c", "d"]])
+
+
 def test_random_state_of_the_wrong_kind():
-    assert "random_state must be None, an int" in fit_error(emlib.GaussianMixture(2, random_state="seed"))
+    assert "random_state must be None, an int, a numpy.random.Generator or a numpy.random.RandomState" in fit_error(emlib.GaussianMixture(2, random_state="seed"))

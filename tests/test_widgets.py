@@ -108,26 +108,75 @@ def test_slider_moves_the_drawing(stepper):
 def test_step_buttons(stepper):
     h = stepper.history
     stepper.goto(0)
+    assert stepper.buttons["M"].disabled and not stepper.buttons["E"].disabled  # θ₀ is followed by an E-step
     stepper.buttons["E"].click()
     assert stepper.t == 1 and h[1].phase == "E"
     assert_drawn_step_matches(stepper)
+    assert "E-step" in stepper.status.value and "KL gap is 0" in stepper.status.value
+    assert stepper.buttons["E"].disabled and not stepper.buttons["M"].disabled
+    stepper.buttons["E"].click()  # an E-step cannot follow an E-step: it stays, and says what comes next
+    assert stepper.t == 1 and "next half-step is an M-step" in stepper.status.value
     stepper.buttons["M"].click()
     assert stepper.t == 2 and h[2].phase == "M"
     assert_drawn_step_matches(stepper)
-    stepper.buttons["M"].click()  # skips the E-step in between
-    assert stepper.t == 4 and h[4].phase == "M"
-    stepper.buttons["E"].click()
-    assert stepper.t == 5 and h[5].phase == "E"
-    stepper.buttons["back"].click()
+    assert "M-step" in stepper.status.value and "KL gap opens" in stepper.status.value
+    stepper.buttons["next"].click()
+    assert stepper.t == 3 and h[3].phase == "E"
+    stepper.buttons["next"].click()
     assert stepper.t == 4
-    stepper.buttons["reset"].click()
+    stepper.buttons["previous"].click()
+    assert stepper.t == 3
+    stepper.buttons["start"].click()
     assert stepper.t == 0 and h[0].phase == "init"
     assert_drawn_step_matches(stepper)
-    stepper.buttons["back"].click()  # stays at 0
+    assert stepper.buttons["previous"].disabled and stepper.buttons["start"].disabled
+    stepper.buttons["previous"].click()  # stays at 0
     assert stepper.t == 0
+
+
+def test_the_last_half_step_says_em_converged(stepper):
     stepper.goto(-1)
-    stepper.buttons["E"].click()  # no E after the end: stays at the last entry
-    assert stepper.t == len(h) - 1
+    assert stepper.model.converged_
+    assert "has converged" in stepper.status.value and f"after {stepper.model.n_iter_} iterations" in stepper.status.value
+    for name in ("next", "E", "M"):
+        assert stepper.buttons[name].disabled
+        stepper.buttons[name].click()
+        assert stepper.t == len(stepper.history) - 1
+    stepper.goto(-3)
+    assert "converged" not in stepper.status.value
+
+
+def test_a_fit_that_stops_early_says_so(X):
+    model = _quiet(emlib.GaussianMixture(3, random_state=0, max_iter=2, tol=0.0), X)
+    stepper = widgets.EMStepper(model, X, dpi=30)
+    stepper.goto(-1)
+    assert "stopped without converging" in stepper.status.value
+
+
+def test_the_gap_is_visible_at_every_m_step(stepper):
+    """The bound panel is zoomed per half-step: every M-step's KL bar is a visible part of the panel."""
+    ax = stepper.view.axes[2]
+    for t, phase in enumerate(stepper.history.phases):
+        if phase != "M" or t < 2:
+            continue
+        stepper.goto(t)
+        bar = stepper.view.artists["bound"].kl
+        lo, hi = ax.get_ylim()
+        assert bar.get_height() == pytest.approx(stepper.history[t].kl, rel=1e-12)
+        assert bar.get_height() / (hi - lo) > 0.2, f"half-step {t}: the KL bar is under a fifth of the panel"
+        assert lo < stepper.history[t].elbo < stepper.history[t].log_likelihood < hi
+
+
+def test_a_symmetric_refit_is_named(X):
+    """Random responsibilities start every component near the data's mean; the fit "converges" in 2
+    iterations there (the log-likelihood hardly moves). The stepper says so after a refit."""
+    stepper = widgets.EMStepper(_quiet(emlib.GaussianMixture(3, random_state=0), X), X, dpi=30)
+    assert "Degenerate" not in stepper.message.value
+    model = stepper.refit(covariance_type="spherical", init="random", seed=0)
+    assert model.n_iter_ <= 3
+    assert "Degenerate fit" in stepper.message.value and "symmetric point" in stepper.message.value
+    stepper.refit(seed=3)  # another start separates the components
+    assert "Degenerate" not in stepper.message.value
 
 
 def test_refit_from_controls(stepper, X):
@@ -168,9 +217,38 @@ def test_unfitted_model_is_fitted(X):
     assert stepper.slider.max == len(model.history_) - 1
 
 
-def test_displays_as_a_widget(stepper):
+def test_displays_as_a_widget_with_a_picture_to_fall_back_on(stepper):
+    import base64
+
     bundle = stepper._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"]) == bytes(stepper.image.value)
+    assert bundle["text/plain"].startswith("EMStepper(")
+
+
+def test_the_image_is_sharp_on_a_2x_screen(stepper):
+    from io import BytesIO
+
+    from PIL import Image
+
+    width = Image.open(BytesIO(bytes(stepper.image.value))).size[0]
+    assert stepper.image.layout.max_width == f"{width // 2}px"  # shown at half its pixels
+
+
+def test_controls_wrap_and_read_in_full(stepper):
+    for row in stepper.widget.children[:2] + (stepper.widget.children[5],):
+        assert row.layout.flex_flow == "row wrap"
+    for button in stepper.buttons.values():
+        assert button.layout.width == "auto"  # never "E-ste…"
+    assert "⏮" not in "".join(b.description for b in stepper.buttons.values())
+
+
+def test_show_em_is_live_in_a_notebook_server_and_the_twin_elsewhere(stepper, X, monkeypatch):
+    model = stepper.model
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert _frames(widgets.show_em(model, X, max_frames=4).data) == 4
+    monkeypatch.setenv("JPY_SESSION_NAME", "/tmp/chapter.ipynb")
+    assert isinstance(widgets.show_em(model, X, max_frames=4), widgets.EMStepper)
 
 
 @pytest.mark.parametrize("make, data", [
@@ -230,8 +308,18 @@ def test_annealing_goes_from_soft_to_hard(X):
 
 
 # ---- the static twin -------------------------------------------------------------------------------
+def _player(html):
+    """The frames' sources and labels of an animation's markup."""
+    import json
+
+    data = re.search(r'<script type="application/json" class="emlib-frames">(.*?)</script>', html, re.S).group(1)
+    return json.loads(data)
+
+
 def _frames(html, fmt="jpeg"):
-    return len(re.findall(rf'frames\[\d+\] = "data:image/{fmt};base64,', html))
+    srcs = _player(html)["src"]
+    assert all(src.startswith(f"data:image/{fmt};base64,") for src in srcs)
+    return len(srcs)
 
 
 def test_animate_is_small_self_contained_html(X):
@@ -241,13 +329,14 @@ def test_animate_is_small_self_contained_html(X):
     markup = html.data
     assert hasattr(html, "_repr_html_")
     assert len(markup.encode()) < 2 * 1024 * 1024
-    assert "font-awesome" not in markup and "cdnjs" not in markup and "<link" not in markup
+    assert "font-awesome" not in markup and "<link" not in markup and "fa fa-" not in markup
+    assert not re.search(r"(src|href)=\"https?:", markup)  # nothing from the network
     assert _frames(markup) == min(len(model.history_), 30)  # the default max_frames
-    # accessibility: the frame image has alt text, the slider a label
-    assert re.search(r'<img alt="EM on GaussianMixture[^"]+" id="_anim_img', markup)
-    assert re.search(r'<input aria-label="Frame" id="_anim_slider', markup)
-    for action in ("next_frame", "previous_frame", "first_frame", "last_frame", "play_animation"):
-        assert f".{action}()" in markup
+    # accessibility: the image has alt text, the slider a label and a value text, the buttons words
+    assert re.search(r'<img src="data:image/jpeg[^"]+" alt="EM on GaussianMixture', markup)
+    assert re.search(r'<input type="range"[^>]*aria-label="half-step"[^>]*aria-valuetext="half-step 0 of', markup)
+    for word in ("first", "previous", "play", "next"):
+        assert f">{word}" in markup or f"{word} ›" in markup or f"« {word}" in markup or f"‹ {word}" in markup
     assert plt.get_fignums() == figures_before  # no stray figure for the notebook to show
 
 
@@ -255,13 +344,42 @@ def test_animate_every_half_step_when_few(X):
     model = _quiet(emlib.KMeans(3, random_state=0), X)
     markup = widgets.animate(model, X, fmt="png", dpi=30).data
     assert _frames(markup, "png") == len(model.history_)
+    assert "Every half-step is shown" in markup
+    labels = _player(markup)["label"]
+    assert [int(re.match(r"half-step (\d+) of", label).group(1)) for label in labels] == list(range(len(labels)))
 
 
-def test_animate_max_frames(X):
+def test_animate_samples_evenly_and_labels_true_half_steps(X):
     model = _quiet(emlib.GaussianMixture(3, init_params="random", random_state=0, tol=1e-5), X)
-    assert len(model.history_) > 6
+    n = len(model.history_)
+    assert n > 12
     markup = widgets.animate(model, X, max_frames=6, dpi=30).data
-    assert _frames(markup) == 6
+    labels = _player(markup)["label"]
+    shown = [int(re.match(r"half-step (\d+) of (\d+)", label).group(1)) for label in labels]
+    assert len(shown) == 6 and shown[0] == 0 and shown[-1] == n - 1
+    gaps = np.diff(shown)
+    assert gaps.max() - gaps.min() <= 1  # evenly spaced, not the first few and a jump to the end
+    assert all(f"of {n - 1}" in label for label in labels)
+    phases = [re.search(r"(initial parameters|after the [EM]-step)", label).group(1) for label in labels]
+    assert phases[0] == "initial parameters"
+    assert all(("E-step" if model.history_[t].phase == "E" else "M-step") in p for t, p in zip(shown[1:], phases[1:]))
+    assert f"6 of the {n} half-steps are shown" in markup
+
+
+def test_animate_frames_are_legible_on_a_phone(X):
+    """Panels stacked in a frame about 480 px wide: on a 390 px phone the text shrinks by < 25 %."""
+    from io import BytesIO
+
+    import base64
+
+    from PIL import Image
+
+    model = _quiet(emlib.GaussianMixture(3, init_params="random", random_state=0, tol=1e-5), X)
+    markup = widgets.animate(model, X, max_frames=3).data
+    src = _player(markup)["src"][1]
+    width, height = Image.open(BytesIO(base64.b64decode(src.split(",", 1)[1]))).size
+    assert width <= 500 and height > 0.8 * width  # stacked, not a wide strip
+    assert re.search(r'max-width:\d+px', markup) and 'style="width:100%;height:auto' in markup
 
 
 def test_animate_keeps_within_budget(X, monkeypatch):
@@ -291,7 +409,7 @@ def test_animate_annealing(X):
     centers = np.array([[0.0, 0.0], [5.0, 0.0], [2.0, 5.0]])
     markup = widgets.animate_annealing(X, centers, np.geomspace(10, 0.01, 8), dpi=30, alt="soft to hard").data
     assert _frames(markup) == 8
-    assert '<img alt="soft to hard" id="_anim_img' in markup
+    assert 'alt="soft to hard Now: ε = 10' in markup
     assert "font-awesome" not in markup and len(markup.encode()) < 2 * 1024 * 1024
 
 
@@ -320,7 +438,7 @@ def test_blitted_frames_equal_a_full_redraw(make, data, X):
         stepper.goto(t)
         blit = np.asarray(Image.open(BytesIO(bytes(stepper.image.value))).convert("RGB"), dtype=int)
         buffer = BytesIO()
-        stepper.fig.savefig(buffer, format="png", dpi=50)
+        stepper.fig.savefig(buffer, format="png", dpi=stepper.fig.dpi)
         full = np.asarray(Image.open(BytesIO(buffer.getvalue())).convert("RGB"), dtype=int)
         assert blit.shape == full.shape
         assert np.abs(blit - full).max() <= 8, f"half-step {t}: the blitted frame differs from a full draw"
@@ -336,6 +454,6 @@ def test_annealing_blitted_frames_equal_a_full_redraw(X):
         stepper.goto(i)
         blit = np.asarray(Image.open(BytesIO(bytes(stepper.image.value))).convert("RGB"), dtype=int)
         buffer = BytesIO()
-        stepper.fig.savefig(buffer, format="png", dpi=40)
+        stepper.fig.savefig(buffer, format="png", dpi=stepper.fig.dpi)
         full = np.asarray(Image.open(BytesIO(buffer.getvalue())).convert("RGB"), dtype=int)
         assert np.abs(blit - full).max() <= 8
