@@ -356,3 +356,21 @@ def test_feature_names_of_a_data_frame_like_input():
     with pytest.raises(ValueError, match="The feature names should match those that were passed during fit"):
         model.predict(renamed)
     assert not hasattr(emlib.KMeans(3, random_state=0).fit(X), "feature_names_in_")
+
+
+@pytest.mark.parametrize("cls", [emlib.GaussianMixture, emlib.BernoulliMixture, emlib.KMeans])
+def test_every_parameter_and_public_method_is_documented_numpydoc_style(cls):
+    import inspect
+    import re
+
+    doc = inspect.getdoc(cls)
+    section = doc.split("Parameters\n----------\n")[1].split("\n\n")[0]
+    documented = re.findall(r"^(\w+) : ", section, flags=re.MULTILINE)
+    assert documented == list(inspect.signature(cls.__init__).parameters)[1:]  # every one, in order
+    assert "Attributes\n----------\n" in doc
+    for name in ("fit", "predict", "score", "get_params", "set_params"):
+        method_doc = inspect.getdoc(getattr(cls, name))
+        assert "Returns\n-------\n" in method_doc, name
+        parameters = [p for p in inspect.signature(getattr(cls, name)).parameters if p != "self"]
+        for parameter in parameters:
+            assert re.search(rf"^\**{parameter} :", method_doc, flags=re.MULTILINE), (name, parameter)
