@@ -193,6 +193,30 @@ def test_emlib_imports_without_loading_scikit_learn():
     assert out.stdout.strip() == "False"
 
 
+def test_emlib_works_without_scikit_learn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, warnings, numpy as np; sys.modules['sklearn'] = None  # import sklearn now fails\n"
+        "import emlib\n"
+        "X = np.random.default_rng(0).normal(size=(50, 2))\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    emlib.GaussianMixture(2, max_iter=1, tol=0, random_state=0).fit(X)\n"
+        "assert issubclass(caught[0].category, emlib.ConvergenceWarning)\n"
+        "assert issubclass(emlib.ConvergenceWarning, UserWarning)\n"
+        "try:\n"
+        "    emlib.KMeans(2).predict(X)\n"
+        "    raise SystemExit('predict before fit did not raise')\n"
+        "except ValueError as err:\n"
+        "    assert isinstance(err, emlib.NotFittedError) and isinstance(err, AttributeError)\n"
+        "print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
 @pytest.mark.parametrize("cls", [emlib.GaussianMixture, emlib.KMeans])
 def test_a_random_state_object_is_accepted_and_advances(cls):
     X = blobs(5)
