@@ -4,7 +4,7 @@
 renders the figure to the PNG that the widget shows (exactly what a click costs in class, minus the
 browser). The target is under 100 ms. Run it (from the repository root) with
 
-    MPLBACKEND=Agg python benchmarks/bench_stepper.py [--repeats 200] [--dpi 100]
+    MPLBACKEND=Agg python benchmarks/bench_stepper.py [--repeats 200] [--dpi 112]
 
 It also reports the two parts of a goto, the panel update (StepFigure.draw) and the PNG rendering
 (at twice the screen's pixels, as the stepper renders for a projector or a 2x screen).
@@ -26,7 +26,7 @@ from emlib import datasets, widgets  # noqa: E402
 TARGET_MS = 100.0
 
 
-def make_stepper(n_samples=500, n_components=3, dpi=100, seed=0):
+def make_stepper(n_samples=500, n_components=3, dpi=112, seed=0):
     means = np.array([[0.0, 0.0], [4.0, 0.5], [1.5, 4.0]])
     covariances = np.array([[[1.0, 0.5], [0.5, 1.0]], [[0.6, -0.2], [-0.2, 0.4]], [[1.2, 0.0], [0.0, 0.5]]])
     X, _ = datasets.blobs(means, covariances, n_samples, random_state=seed)
@@ -69,7 +69,7 @@ def time_parts(stepper, repeats):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=100, help="number of timed gotos (default 100)")
-    parser.add_argument("--dpi", type=int, default=100, help="the stepper's dpi (default 100, its default)")
+    parser.add_argument("--dpi", type=int, default=112, help="the stepper's dpi (default 112, its default)")
     args = parser.parse_args(argv)
 
     stepper = make_stepper(dpi=args.dpi)
