@@ -532,7 +532,7 @@ class StepFigure:
             self.fig.clear()
             if layout == "row":
                 ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
-                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.075,
+                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.1,
                                              right=0.98 if n_panels == 2 else 0.9, bottom=0.2, top=0.88, wspace=0.6)
                 self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
             else:  # the data on top, the curve (and the bound) below
