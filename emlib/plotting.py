@@ -540,8 +540,8 @@ class StepFigure:
             self.fig.clear()
             if layout == "row":
                 ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
-                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.075,
-                                             right=0.98 if n_panels == 2 else 0.9, bottom=0.2, top=0.88, wspace=0.6)
+                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.1,
+                                             right=0.98 if n_panels == 2 else 0.9, bottom=0.2, top=0.88, wspace=0.7)
                 self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
             else:  # the data on top, the curve (and the bound) below
                 grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.5, 1.0],
@@ -640,10 +640,12 @@ class StepFigure:
         """The artists that :meth:`draw` changes, in drawing order (for blitting: a renderer can keep
         everything else as a cached background and redraw only these)."""
         a, out = self.artists, []
+        # spines are redrawn over what is redrawn next to them, as a full draw puts them on top
         if self.kind == "gmm2d":
-            out += [a["data"], *(e for row in a["gaussians"].ellipses for e in row), a["gaussians"].means]
+            out += [a["data"], *(e for row in a["gaussians"].ellipses for e in row), a["gaussians"].means,
+                    *self.axes[0].spines.values()]
         elif self.kind == "gmm1d":
-            out += [*a["mixture"].components, a["mixture"].mixture, a["data"]]
+            out += [*a["mixture"].components, a["mixture"].mixture, a["data"], *self.axes[0].spines.values()]
         elif self.kind == "bernoulli":
             for image in a["prototypes"]:  # the image covers its frame: redraw the coloured spines too
                 out += [image, *image.axes.spines.values(), image.axes.title]
@@ -654,7 +656,8 @@ class StepFigure:
             out += [km.points, km.centers]
         out.append(a["curve"].marker)
         if "bound" in a:
-            out.append(self.axes[2])  # its scale moves with every half-step: the whole panel is redrawn
+            # the zoom moves with every half-step: so do the ticks
+            out += [*a["bound"], self.axes[2].yaxis, *self.axes[2].spines.values()]
         out.append(self.status)
         return out
 

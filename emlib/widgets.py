@@ -33,7 +33,7 @@ from ._validation import ConvergenceWarning
 
 __all__ = ["AnnealingStepper", "EMStepper", "animate", "animate_annealing", "pictures_on_save", "show_annealing", "show_em"]
 
-FIGSIZE = (9, 3.2)
+FIGSIZE = (8, 3.0)  # inches; shown 112 px to the inch, rendered at twice that
 MAX_HTML_BYTES = 2 * 1024 * 1024  # the website's budget per animation
 
 
@@ -139,6 +139,11 @@ def _degeneracy(model, X):
     return ""
 
 
+def _lines(html, style=""):
+    """HTML for a widget's text: ipywidgets sets a one-control line height, too tall for prose."""
+    return f'<div style="{style}line-height:1.35">{html}</div>'
+
+
 _HELP = ("<b>E-step</b>: new responsibilities q (each point's share of each {unit}) for the current θ; θ stays. "
          "<b>M-step</b>: new θ ({params}) from those q; q stays.")
 
@@ -161,7 +166,7 @@ class EMStepper:
     the display falls back to a PNG of the shown half-step.
     """
 
-    def __init__(self, model, X, *, figsize=FIGSIZE, dpi=100, pixel_ratio=2, interval=700, start=0):
+    def __init__(self, model, X, *, figsize=FIGSIZE, dpi=112, pixel_ratio=2, interval=700, start=0):
         import ipywidgets as w
 
         self.X = _as_2d(X)
@@ -228,7 +233,7 @@ class EMStepper:
         unit = "cluster" if hasattr(model, "n_clusters") else "component"
         params = "the centres" if unit == "cluster" else "weights, means, covariances" \
             if hasattr(model, "covariance_type") else "weights and pixel probabilities"
-        self.help = w.HTML(f"<small>{_HELP.format(unit=unit, params=params)}</small>")
+        self.help = w.HTML(_lines(_HELP.format(unit=unit, params=params), "font-size:0.9em;"))
         step_row = w.HBox([self.play, self.buttons["start"], self.buttons["previous"], self.buttons["next"],
                            self.buttons["E"], self.buttons["M"]], layout=w.Layout(**wrap))
         slider_row = w.HBox([self.slider], layout=w.Layout(**wrap))
@@ -274,7 +279,7 @@ class EMStepper:
         self.slider.max = last
         self.play.max = last
         self._ready = True
-        self.message.value = self._summary(note)
+        self.message.value = _lines(self._summary(note))
         self.goto(start)
 
     def _summary(self, note):
@@ -337,7 +342,7 @@ class EMStepper:
         if self.t + 1 < len(phases) and phases[self.t + 1] == phase:
             return self.goto(self.t + 1)
         if self.t + 1 < len(phases):
-            self.status.value = self._status(self.t) + f" The next half-step is an {phases[self.t + 1]}-step."
+            self.status.value = _lines(self._status(self.t) + f" The next half-step is an {phases[self.t + 1]}-step.")
         return None
 
     def _on_slider(self, change):
@@ -353,7 +358,7 @@ class EMStepper:
         self.buttons["previous"].disabled = self.buttons["start"].disabled = t == 0
         self.buttons["E"].disabled = following != "E"
         self.buttons["M"].disabled = following != "M"
-        self.status.value = self._status(t)
+        self.status.value = _lines(self._status(t))
 
     # -- refitting
     def refit(self, n_components=None, covariance_type=None, init=None, seed=None):
@@ -382,7 +387,7 @@ class EMStepper:
         try:
             note = _fit(model, self.X)
         except ValueError as err:
-            self.message.value = f"<b>Refit failed:</b> {err}"
+            self.message.value = _lines(f"<b>Refit failed:</b> {err}")
             return None
         self._set_model(model, 0, note)
         return model
@@ -469,7 +474,7 @@ class AnnealingStepper:
     k-means. ``goto(i)`` shows ``epsilons[i]`` (by default 25 values, large to small).
     """
 
-    def __init__(self, X, centers, epsilons=None, *, figsize=FIGSIZE, dpi=100, pixel_ratio=2, interval=400):
+    def __init__(self, X, centers, epsilons=None, *, figsize=FIGSIZE, dpi=112, pixel_ratio=2, interval=400):
         import ipywidgets as w
 
         self.X = _as_2d(X)
