@@ -262,12 +262,24 @@ def finish_pages(app: Sphinx, exception) -> None:
                 logger.warning("%s: %s would fetch from another host: %s", NAME, rel, snippet)
 
 
+def singlehtml_nodes(app: Sphinx) -> None:
+    """Sphinx looks up a node's HTML writer under the builder's name, and falls back to
+    "html" only when no extension registered any for "singlehtml"; one does, so the proofs
+    of sphinx-proof would have none in the whole-book page that becomes the PDF."""
+    if app.builder.name == "singlehtml":
+        handlers = app.registry.translation_handlers
+        single = handlers.setdefault("singlehtml", {})
+        for node, visitors in handlers.get("html", {}).items():
+            single.setdefault(node, visitors)
+
+
 def setup(app: Sphinx):
     app.add_config_value("book_offline", False, "html")
     app.add_css_file(SITE_CSS, priority=900)
     app.add_js_file(SITE_JS, priority=900)
     app.add_js_file(TOGGLE_FIX, priority=900)
     app.connect("config-inited", configure, priority=900)
+    app.connect("builder-inited", singlehtml_nodes)
     app.connect("html-page-context", page_buttons, priority=600)
     app.connect("html-page-context", page_scripts, priority=900)
     app.connect("build-finished", finish_pages)

@@ -75,3 +75,39 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+
+/* Wide content on narrow screens. (1) A figure keeps at least 60% of its own width
+   (book-site.css lets it scroll sideways on a phone instead of shrinking its labels away):
+   --book-min-width holds that width. (2) An inline formula wider than the line it sits in gets
+   the class book-wide-inline, which lets it scroll instead of running past the column. */
+(function () {
+  function figures() {
+    document.querySelectorAll(".bd-article .cell_output img").forEach(function (img) {
+      var width = parseFloat(img.style.width || img.getAttribute("width") || "0");
+      if (width > 0) img.style.setProperty("--book-min-width", Math.round(0.6 * width) + "px");
+    });
+  }
+  function inlineMath() {
+    document.querySelectorAll('.bd-article mjx-container:not([display="true"])').forEach(function (math) {
+      math.classList.remove("book-wide-inline");
+      var block = math.parentElement.closest("p, li, dd, td, div, section") || math.parentElement;
+      var room = block.getBoundingClientRect();
+      var box = math.getBoundingClientRect();
+      if (box.width > room.width || box.right > room.right + 1) math.classList.add("book-wide-inline");
+    });
+  }
+  var pending = null;
+  function later() {
+    clearTimeout(pending);
+    pending = setTimeout(inlineMath, 150);
+  }
+  function init() {
+    figures();
+    var mj = window.MathJax;
+    var typeset = mj && mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve();
+    typeset.then(inlineMath);
+    window.addEventListener("resize", later);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
