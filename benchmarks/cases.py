@@ -325,12 +325,11 @@ def run(quick=False, *, cases=None, repeats=None, n_iter=None, threads=None, clo
     With one thread, CPU time is what a fit costs whatever else runs on the machine; with several,
     only wall time shows the gain, and it is disturbed by any other work on the machine.
     """
-    from threadpoolctl import threadpool_limits
-
     # Load every library before limiting threads: threadpoolctl limits the thread pools (OpenBLAS,
     # scikit-learn's OpenMP) that are loaded when it is entered; one loaded later keeps its default.
     import sklearn.cluster  # noqa: F401
     import sklearn.mixture  # noqa: F401
+    from threadpoolctl import threadpool_limits
 
     import emlib  # noqa: F401
 

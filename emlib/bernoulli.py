@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import parallel
 from ._validation import (
     check_array,
     check_binary,
@@ -30,7 +31,6 @@ from ._validation import (
     check_shape,
     check_weights,
 )
-from . import parallel
 from .em import MixtureModel, gather, log_weights, soft_posterior
 
 EPS = 1e-10

@@ -27,7 +27,7 @@ class CheckError(AssertionError):
     """
 
     def _render_traceback_(self):
-        return [f"\x1b[1;31m✗ {self}\x1b[0m"]
+        return [f"\x1b[1;31m{type(self).__name__}\x1b[0m: {self}"]  # one line, as Python ends a traceback
 
 
 # ---- small tools ---------------------------------------------------------------------------

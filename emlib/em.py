@@ -6,15 +6,18 @@ A model plugs these functions into the loop (scikit-learn's ``BaseMixture`` is o
                                  (for mixtures: X cut into blocks of samples, laid out for products)
 - ``_init_params(X, rng)``    -> θ₀
 - ``_evaluate(data, θ, q)``   -> everything the E-step needs at θ, computed in one pass (for mixtures:
-                                 r_nk, log p(x_n | θ), H(r), E_r[log p(X, Z | θ)], and E_q of the same
-                                 for the q of the E-step before, if there was one)
+                                 r_nk, log p(x_n | θ), H(r), E_r[log p(X, Z | θ)], and for the q of
+                                 the E-step before, if there was one, E_q[log p(X, Z | θ)] and the
+                                 cross-entropy −E_q[log p(Z | X, θ)])
 - ``_posterior(ev)``          -> q, the E-step's responsibilities (soft) or assignments (hard)
 - ``_m_step(data, q)``        -> the θ that maximises the bound for this q
 - ``_record(ev, q)``          -> the quantities stored in the history (log-likelihood, ELBO, KL or J)
 - ``_converged(history, q_prev, q, data)`` -> whether to stop
+- ``_final_e_step(history, ev, q, converged)`` -> q of the reported assignment (k-means appends one
+                                 more E-step when its centres moved after the last one)
 
 One evaluation per iteration serves two half-steps: the evaluation at the new θ after an M-step
-gives that M entry's log-likelihood and ELBO, and its responsibilities are the next E-step.
+gives that M entry's log-likelihood, ELBO and KL, and its responsibilities are the next E-step.
 
 Memory layout: responsibility-like arrays are (N, K) to the reader, as in scikit-learn, but they are
 views of C-ordered (K, N) buffers. Sums and maxima over k then run over K contiguous rows of length
@@ -35,7 +38,6 @@ import numpy as np
 from . import _validation, parallel
 from ._validation import check_array, check_count, check_is_fitted, check_nonnegative, check_random_state
 from .history import History, Step
-
 
 # Terms that cannot change a sum of exponentials are not computed. In Σ_k exp(a_k − m), whose
 # largest term is e^0 = 1, a term below e^−50 ≈ 2e−22 is lost in the sum's rounding (eps ≈ 2e−16)
@@ -359,6 +361,9 @@ class EMModel:
         if warm and X.shape[1] != fitted:
             raise ValueError(f"X has {X.shape[1]} features, but warm_start=True continues a fit with {fitted} "
                              "features; use warm_start=False to start afresh.")
+        if warm and len(self._params[0]) != self._n_clusters():
+            raise ValueError(f"{self._n_components_name} is {self._n_clusters()}, but warm_start=True continues a fit "
+                             f"with {len(self._params[0])}; use warm_start=False to start afresh.")
         rng = check_random_state(self.random_state)
         best, finals = None, []
         with parallel.threads():  # the blocks of every step share the cores

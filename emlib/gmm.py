@@ -17,16 +17,14 @@ import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.linalg.lapack import dtrtri
 
+from . import parallel
 from ._validation import (
     check_array,
     check_choice,
-    check_count,
     check_nonnegative,
-    check_random_state,
     check_shape,
     check_weights,
 )
-from . import parallel
 from .em import MixtureModel, gather, log_weights, soft_posterior
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")

@@ -1,19 +1,23 @@
 """The record of a fit: EM, half-step by half-step.
 
 Entry 0 holds the initial parameters; then every iteration adds an "E" entry (new responsibilities q,
-same parameters θ) and an "M" entry (same q, new θ). Each entry carries the three quantities of
-the decomposition
+same parameters θ) and an "M" entry (same q, new θ); every entry names its phase. Each mixture
+entry carries the three quantities of the decomposition
 
     log p(X | θ) = L(q, θ) + KL(q || p(Z | X, θ))
 
-so a plot or a test reads them directly: ``log_likelihood``, ``elbo`` (L) and ``kl``. K-means
-entries carry the distortion J instead. Responsibilities are not stored (they are N × K); they are
-recomputed from the parameters of the latest E entry, so the history's memory does not grow with N.
+so a plot or a test reads them directly: ``log_likelihood``, ``elbo`` (L) and ``kl``. Each is
+computed from its own definition (the KL as Σ_nk q_nk (log q_nk − log p(z_n = k | x_n, θ))), so the
+identity is a check, not a rearrangement. K-means entries carry the distortion J instead, and a
+k-means history ends with the E-step that gave ``labels_`` (its J is ``inertia_``).
+
+Responsibilities are not stored (they are N × K); they are recomputed from the parameters of the
+latest E entry, so the history's memory does not grow with N.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
 
 import numpy as np
 
@@ -27,10 +31,14 @@ class Step:
     phase: str
     iteration: int
     params: Any
-    log_likelihood: Optional[float] = None
-    elbo: Optional[float] = None
-    kl: Optional[float] = None
-    distortion: Optional[float] = None
+    log_likelihood: float | None = None
+    elbo: float | None = None
+    kl: float | None = None
+    distortion: float | None = None
+
+    def __post_init__(self):
+        if self.phase not in PHASES:
+            raise ValueError(f"phase must be one of {PHASES}, got {self.phase!r}.")
 
 
 class History(Sequence):

@@ -13,11 +13,15 @@ bound on how much nearer its nearest centre is than the second-nearest. While th
 since the point was last examined cannot have used up that margin, its label stands without a
 distance computed.
 
-Empty clusters: if a cluster loses all its points, the M-step keeps its previous centre. J does not
-depend on that centre (no point is assigned to it), so this is still an exact minimiser of J for the
-fixed assignment, and J still never rises; a later E-step may give the centre points again.
-(scikit-learn instead moves it onto a far-away point; from the same start both agree until a
-cluster empties.)
+Empty clusters: if a cluster loses all its points, J does not depend on its centre (no point is
+assigned to it), so any position is an exact minimiser of J for the fixed assignment. The module's
+``m_step`` keeps the previous centre. The fit's M-step (in ``KMeans``) moves it onto the sample
+farthest from its own new centre, as scikit-learn does, so that the next E-step gives it at least
+that sample and lowers J. scikit-learn also takes that sample out of its old cluster's mean in the
+same step; emlib leaves the assignment to the E-step, so that every M entry of the history is
+J(q, θ) for the q of the E-step before it, and J never rises half-step by half-step (taking the
+sample out of its cluster's mean while it still belongs there can raise that J). From the same start
+both libraries therefore agree until a cluster empties.
 """
 
 import warnings
@@ -273,8 +277,11 @@ class KMeans(EMModel):
         self.algorithm = algorithm
 
     def _check_parameters(self):
-        if self.n_init != "auto":
-            check_count(self.n_init, "n_init")
+        if not (isinstance(self.n_init, str) and self.n_init == "auto"):
+            try:
+                check_count(self.n_init, "n_init")
+            except ValueError:
+                raise ValueError(f"n_init must be an integer >= 1 or 'auto', got {self.n_init!r}.") from None
         check_count(self.n_clusters, "n_clusters")
         check_count(self.max_iter, "max_iter", minimum=0)
         check_nonnegative(self.tol, "tol")

@@ -18,7 +18,7 @@ added in block order.
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -40,7 +40,7 @@ def split(n_samples, per_sample):
     return [slice(start, min(start + size, n_samples)) for start in range(0, n_samples, size)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _controller():
     from threadpoolctl import ThreadpoolController
 
@@ -48,7 +48,7 @@ def _controller():
     return ThreadpoolController().select(user_api="blas")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pool(n_threads):
     return ThreadPoolExecutor(n_threads, thread_name_prefix="emlib")
 

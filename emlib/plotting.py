@@ -288,7 +288,7 @@ def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
                     textcoords="offset points", fontsize=8, color="0.35")
     ax.set_xlabel("half-step")
     ax.set_ylabel(_LABELS.get(quantity, quantity))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # half-steps are whole numbers
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))  # half-steps are whole numbers
     ax.ticklabel_format(axis="y", useOffset=False)  # −2135, not −2.135e2 plus an offset
     return CurveArtists(line, marker)
 
@@ -346,7 +346,7 @@ def plot_bound(step, ax=None, *, bottom=None):
     kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, facecolor="white", edgecolor="black", hatch="///",
                     linewidth=0.8, label="KL(q ‖ p)")[0]
     (line,) = ax.plot([-0.45, 0.45], [step.log_likelihood] * 2, color="black", linewidth=2.0, label="log p(X | θ)")
-    text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top", fontsize=8)
+    text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top", fontsize=7)
     artists = BoundArtists(elbo_bar, kl_bar, line, text)
     _update_bound(artists, step, bottom)
     ax.set_xlim(-0.8, 0.8)
@@ -410,7 +410,7 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
             spine.set_edgecolor(component_colors(K)[k])
             spine.set_linewidth(2.0)
         if weights is not None:
-            ax.set_title(f"k={k} π={weights[k]:.2f}", fontsize=8)  # colours repeat after 8
+            ax.set_title(f"#{k}\nπ={weights[k]:.2f}", fontsize=7)  # numbered: colours repeat after 8
         images.append(image)
     return images
 
@@ -418,7 +418,7 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
 def _update_prototypes(images, means, weights, image_shape):
     for k, image in enumerate(images):
         image.set_data(means[k].reshape(image_shape))
-        image.axes.title.set_text(f"k={k} π={weights[k]:.2f}")
+        image.axes.title.set_text(f"#{k}\nπ={weights[k]:.2f}")
 
 
 # ---- k-means -----------------------------------------------------------------------------------
@@ -529,6 +529,7 @@ class StepFigure:
         self.X = X[:, None] if X.ndim == 1 else X
         self.kind = _kind(history[0].params)
         self.sigmas = tuple(sigmas)
+        self.layout = layout
         self.t = None
         self.artists = {}
         n_panels = 2 if self.kind == "kmeans" else 3
@@ -539,12 +540,13 @@ class StepFigure:
             self.fig.clear()
             if layout == "row":
                 ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
-                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.075, right=0.98,
-                                             bottom=0.2, top=0.88, wspace=0.5)
+                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.075,
+                                             right=0.98 if n_panels == 2 else 0.9, bottom=0.2, top=0.88, wspace=0.6)
                 self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
             else:  # the data on top, the curve (and the bound) below
-                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.6, 1.0],
-                                             left=0.16, right=0.97, bottom=0.13, top=0.93, hspace=0.42, wspace=0.75)
+                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.5, 1.0],
+                                             left=0.22, right=0.8 if n_panels == 3 else 0.96, bottom=0.13, top=0.87,
+                                             hspace=0.45, wspace=0.25)
                 self.axes = [self.fig.add_subplot(grid[0, :])]
                 self.axes.append(self.fig.add_subplot(grid[1, :] if n_panels == 2 else grid[1, 0]))
                 if n_panels == 3:
@@ -562,7 +564,7 @@ class StepFigure:
             self.axes[0].remove()
             cols = min(K, 5)
             rows = -(-K // cols)
-            sub = spec.subgridspec(rows, cols + 1, wspace=0.08, hspace=0.45,
+            sub = spec.subgridspec(rows, cols + 1, wspace=0.15, hspace=0.7,
                                    width_ratios=[1] * cols + [0.3])  # last column: room for labels
             self.prototype_axes = [self.fig.add_subplot(sub[k // cols, k % cols]) for k in range(K)]
             self.axes[0] = self.prototype_axes[0]
@@ -573,11 +575,12 @@ class StepFigure:
     def _bound_view(self, t):
         """The bound panel's y-range at half-step t: zoomed so that the largest KL of t and its
         neighbours fills about a quarter of the panel (an E-step shows the gap its M-step opened,
-        now closed); bars rise from the bottom of that range."""
+        now closed); bars
+        rise from the bottom of that range."""
         ll = self.history.series("log_likelihood")
         kl = np.nan_to_num(self.history.series("kl"))
         elbo = self.history.series("elbo")
-        near = np.abs(kl[max(t - 1, 0): t + 2])
+        near = np.abs(kl[max(t - 1, 0): t + 2 if t else 3])  # θ₀ borrows the zoom of the first M-step
         gap = max(near.max(), 1e-9 * abs(ll[t]), 1e-12)
         base = ll[t] if np.isnan(elbo[t]) else elbo[t]
         return base - 1.6 * gap, ll[t] + 1.2 * gap  # room at the top for the numbers
@@ -630,7 +633,8 @@ class StepFigure:
             self.artists["bound"] = plot_bound(step, ax=axes[2], bottom=self._bottom)
             axes[2].set_ylim(self._bottom, top)
             axes[2].ticklabel_format(axis="y", useOffset=False)
-            axes[2].set_title("zoomed to this half-step", fontsize=8, color="0.35")
+            axes[2].yaxis.tick_right()  # clear of the curve's panel on its left
+            axes[2].set_title("zoomed", fontsize=8, color="0.35")
 
     def dynamic_artists(self):
         """The artists that :meth:`draw` changes, in drawing order (for blitting: a renderer can keep

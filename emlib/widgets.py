@@ -12,7 +12,9 @@ one shown is computed. ``show_annealing(X, centers)`` does the same for the ε s
 Neither fits anything if ``model`` is fitted.
 
 A saved notebook keeps no widget state: the live stepper's output also holds a PNG of the half-step
-on display, which a viewer without widgets shows.
+on display, which a viewer without widgets shows. JupyterLab would still try the live view first and
+show "model not found" once the kernel is gone; :func:`pictures_on_save`, a Jupyter server's
+pre-save hook, saves such outputs as their picture alone.
 """
 
 import inspect
@@ -29,7 +31,7 @@ from matplotlib.text import Text
 from . import plotting
 from ._validation import ConvergenceWarning
 
-__all__ = ["AnnealingStepper", "EMStepper", "animate", "animate_annealing", "show_annealing", "show_em"]
+__all__ = ["AnnealingStepper", "EMStepper", "animate", "animate_annealing", "pictures_on_save", "show_annealing", "show_em"]
 
 FIGSIZE = (9, 3.2)
 MAX_HTML_BYTES = 2 * 1024 * 1024  # the website's budget per animation
@@ -514,11 +516,36 @@ class AnnealingStepper:
         return f"AnnealingStepper(ε = {self.epsilon:.3g}, step {self.view.index} of {len(self.epsilons) - 1})"
 
 
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def pictures_on_save(model, **kwargs):
+    """A Jupyter server pre-save hook: every widget output that carries a picture is saved as the
+    picture, without its widget view, so a reopened notebook shows the last half-step, not "Error
+    displaying widget: model not found" (JupyterLab's widget renderer has no fallback). Run the
+    cell again for the live widget. Enable it with
+    ``jupyter lab --ContentsManager.pre_save_hook=emlib.widgets.pictures_on_save`` or the same
+    setting in a ``jupyter_server_config`` file."""
+    if model.get("type") != "notebook" or not model.get("content"):
+        return
+    for cell in model["content"].get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if _WIDGET_VIEW in data and "image/png" in data:
+                del data[_WIDGET_VIEW]
+
+
 def _with_fallback(bundle, png, text):
-    """A widget's display data plus a PNG of what it shows, for a front-end without widgets."""
+    """A widget's display data plus a PNG of what it shows (at screen resolution, 128 colours: a
+    saved notebook stays small), for a front-end without widgets."""
     import base64
 
-    return dict(bundle, **{"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text})
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").reduce(2).quantize(128, dither=Image.Dither.NONE).save(
+        buffer, format="png", optimize=True)
+    return dict(bundle, **{"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": text})
 
 
 # ---- the static twin ---------------------------------------------------------------------------
@@ -543,7 +570,7 @@ def _frames(n_steps, max_frames):
 
 
 def _encode(png, fmt, quality):
-    """A rendered PNG as a data: URL in ``fmt`` ("jpeg" or "png", the latter with a 64-colour palette)."""
+    """A rendered PNG as a data: URL in ``fmt`` ("jpeg" or "png", the latter with a 128-colour palette)."""
     import base64
 
     from PIL import Image
@@ -553,7 +580,7 @@ def _encode(png, fmt, quality):
     if fmt == "jpeg":
         image.save(buffer, format="jpeg", quality=quality, optimize=True)
     else:
-        image.quantize(64, dither=Image.Dither.NONE).save(buffer, format="png", optimize=True)
+        image.quantize(128, dither=Image.Dither.NONE).save(buffer, format="png", optimize=True)
     return f"data:image/{fmt};base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -650,10 +677,10 @@ def _within_budget(render, n_frames):
     return HTML(html)
 
 
-STACKED = (4.8, 4.5)  # inches: the animations' stacked panels, legible on a phone's column
+STACKED = (4.0, 4.2)  # inches: the animations' stacked panels, legible on a phone's column
 
 
-def animate(model, X, *, max_frames=30, fmt="jpeg", dpi=100, figsize=STACKED, interval=700, quality=72,
+def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, interval=700, quality=72,
             alt=None):
     """The static twin of :class:`EMStepper`: a self-contained HTML animation of the half-steps.
 
@@ -693,7 +720,7 @@ def animate(model, X, *, max_frames=30, fmt="jpeg", dpi=100, figsize=STACKED, in
     return _within_budget(render, n_frames)
 
 
-def animate_annealing(X, centers, epsilons=None, *, fmt="jpeg", dpi=100, figsize=(4.8, 4.2), interval=400,
+def animate_annealing(X, centers, epsilons=None, *, fmt="png", dpi=115, figsize=(4.0, 4.2), interval=400,
                       quality=72, alt=None):
     """The static twin of :class:`AnnealingStepper`: the ε sweep as a self-contained HTML animation."""
     if fmt not in ("jpeg", "png"):

@@ -1,28 +1,37 @@
 """Sphinx extension: the book's website serves its own browser assets, and page fixes.
 
 Offline assets
-    ``scripts/fetch_assets.sh`` copies MathJax 3, RequireJS, the ipywidgets embed manager
-    and Font Awesome 4 from ``node_modules/`` (pinned by package-lock.json) into
-    ``_offline/vendor/``. When that folder is there, this extension hands ``_offline/`` to
-    Sphinx as an ``html_extra_path`` (so the assets land in ``_build/html/vendor/``, not
-    under ``_static`` where Jupyter Book would add every .js to every page), points
-    ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` at those copies, rewrites the Font
-    Awesome link of raw matplotlib jshtml animations to the local copy, and warns (an error
-    under ``-W``) about any built page that would still fetch a script, stylesheet, image or
-    frame from another host. Without ``_offline/vendor/`` the book builds with the CDN
-    defaults (one log line says so); the browser tests in ``tests/browser`` require the
-    offline build.
+    ``scripts/fetch_assets.sh`` copies MathJax 3 from ``node_modules/`` (pinned by
+    package-lock.json) into ``_offline/vendor/``. When that folder is there, this extension
+    hands ``_offline/`` to Sphinx as an ``html_extra_path`` (so the assets land in
+    ``_build/html/vendor/``, not under ``_static`` where Jupyter Book would add every .js to
+    every page), points ``mathjax_path`` at that copy, and warns (an error under ``-W``) about
+    any built page that would still fetch a script, stylesheet, image or frame from another
+    host. Without ``_offline/vendor/`` the book builds with the CDN default (one log line says
+    so); the browser tests in ``tests/browser`` require the offline build.
 
 Widgets
-    A page whose widget cells are all removed (tag ``remove-cell``: live widgets are for
-    JupyterLab, the website shows their static twins) still carries the widget state that
-    the build's execution recorded, and myst-nb would load the 3.6 MB embed manager to
-    render nothing: such pages lose the widget scripts and state. Pages that do show widget
-    snapshots get RequireJS pointed at ``vendor/html-manager/`` (where the embed manager's
-    fonts are) and ``book-mathjax2-shim.js`` (ipywidgets 8 typesets labels with MathJax 2's
-    ``MathJax.Hub.Queue``).
+    Live widgets are for JupyterLab; the website shows their static twins
+    (``emlib.widgets.animate``), so the site serves no widget manager. The widget state that
+    the build's execution records is dropped from every page, and a page that would still
+    show a widget is an error: tag its cell ``remove-cell``.
+
+Animations
+    An animation's frames are ``data:`` images inside its ``<script>``, several MB on a
+    page. Each frame is written to ``_images/frames/`` (named by its content) and the script
+    keeps only the file's address; the script itself becomes ``text/x-book-deferred`` and
+    ``book-site.js`` runs it when the animation comes near the screen, so a page loads no
+    frame until the reader gets there.
+
+Header buttons
+    The repository's address is set in one place, ``repository: url:`` in ``_config.yml``.
+    With it, the pages get the repository and issue buttons and the launch buttons; without
+    it, none of them (they would point nowhere). The download menu's ".pdf" entry, which
+    printed the current page, links the whole book's PDF instead (``book.pdf``, made by
+    ``scripts/book_pdf.py``).
 
 Page fixes, each found by the browser tests (our own files are in ``book_site_static/``)
+    * ``book-site.js``: the visible navigation buttons (☰, "Contents") work; see its comment.
     * Sphinx 7.4 writes an inline script twice when an extension adds it after the builder
       started (sphinx-thebe's ``const THEBE_JS_URL``: a SyntaxError on every page); each
       page keeps one copy of each script.
@@ -38,6 +47,10 @@ Page fixes, each found by the browser tests (our own files are in ``book_site_st
     * docutils puts bibliography entries with role="doc-biblioentry" in a role="list"
       (axe aria-required-children, critical; DPUB-ARIA 1.1 deprecates the role): they
       become role="listitem".
+    * sphinx-proof and sphinx-exercise give every proof, exercise body and solution body
+      the same id (``proof``, ``exercise-content``, ``solution-content``), up to six times a
+      page; the ids are dropped (``book-site.css`` styles proofs by class instead).
+    * Figures below the screen load when the reader scrolls to them (``loading="lazy"``).
     * sphinx-book-theme's link blue has a 4.29:1 contrast on the tint of theorems and
       exercises, its orange hover colour 2.45:1 on white (axe color-contrast, serious):
       ``book-site.css`` darkens both.
@@ -48,6 +61,8 @@ Page fixes, each found by the browser tests (our own files are in ``book_site_st
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 
@@ -62,13 +77,6 @@ NAME = "book_site"
 OFFLINE_DIR = "_offline"  # relative to the book's root (the Sphinx confdir)
 VENDOR = "vendor"  # the folder inside it, and inside _build/html
 MATHJAX = f"{VENDOR}/mathjax/tex-mml-chtml.js"
-REQUIREJS = f"{VENDOR}/requirejs/require.js"
-WIDGETS_EMBED = f"{VENDOR}/html-manager/embed-amd.js"
-FONT_AWESOME = f"{VENDOR}/font-awesome/css/font-awesome.min.css"
-REQUIRED = (MATHJAX, REQUIREJS, WIDGETS_EMBED, FONT_AWESOME)
-
-# matplotlib's jshtml template (matplotlib/_animation_data.py) links Font Awesome 4 from a CDN.
-FONT_AWESOME_CDN = re.compile(r"https?://[^\"'\s]*/font-awesome/[0-9.]+/css/font-awesome(?:\.min)?\.css")
 
 # Tags that make the browser fetch something as soon as the page loads.
 EXTERNAL_FETCH = re.compile(
@@ -83,11 +91,22 @@ EXTERNAL_FETCH = re.compile(
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
+# ---- animations ------------------------------------------------------------------------------
+FRAMES_DIR = "_images/frames"
+# A JavaScript string holding a data: image (base64 lines may end in a backslash-newline).
+DATA_IMAGE = re.compile(r'"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\\\n]+)"')
+SCRIPT = re.compile(r"<script( language=\"javascript\")?>(.*?)</script>", re.DOTALL)
+DEFERRED = "text/x-book-deferred"
+
+# ---- the whole book as one PDF (scripts/book_pdf.py writes it next to index.html) -----------
+BOOK_PDF = "book.pdf"
+
 # ---- our static files, copied into _build/html/_static/ -------------------------------------
 STATIC_DIR = Path(__file__).resolve().parent / "book_site_static"
-WIDGETS_MATHJAX_SHIM = "book-mathjax2-shim.js"
+SITE_JS = "book-site.js"
 TOGGLE_FIX = "book-toggle-fix.js"
 SITE_CSS = "book-site.css"
+FAVICON = "favicon.svg"
 
 # ---- fixes of the written pages ---------------------------------------------------------------
 PAGE_FIXES = (
@@ -99,6 +118,16 @@ PAGE_FIXES = (
     (re.compile(r'(<i class="theme-switch\b[^"]*"[^>]*?)\stitle="[^"]*"'), r"\1"),
     # <div class="citation" id="id17" role="doc-biblioentry">
     (re.compile(r'(<div class="citation"[^>]*?\srole=)"doc-biblioentry"'), r'\1"listitem"'),
+    # <div class="proof admonition" id="proof">, <section id="exercise-content"> ...
+    (re.compile(r'<div class="proof admonition" id="proof">'), '<div class="proof admonition prf-proof">'),
+    (re.compile(r'<section id="(?:exercise|solution)-content">'), "<section>"),
+    # pydata-sphinx-theme's inline search (off in this book) loads the search index on every
+    # page; the search page loads its own copy
+    (re.compile(r'\s*<script src="[^"]*_static/searchtools\.js"></script>\s*'
+                r'<script src="[^"]*_static/language_data\.js"></script>\s*'
+                r'<script src="[^"]*searchindex\.js"></script>'), ""),
+    # figures of the page's content (not the theme's logo): load when scrolled to
+    (re.compile(r'<img (?![^>]*\bloading=)(?=[^>]*src="[^"]*_images/)'), '<img loading="lazy" '),
 )
 
 
@@ -111,82 +140,106 @@ def _filename(js) -> str:
     return getattr(js, "filename", "") or ""
 
 
+def _header_buttons(config) -> None:
+    """Repository, issue and launch buttons only when the repository's address is set."""
+    options = config.html_theme_options
+    if options.get("repository_url"):
+        options.setdefault("use_repository_button", True)
+        options.setdefault("use_issues_button", True)
+        return
+    options.pop("launch_buttons", None)
+    for key in ("use_repository_button", "use_issues_button", "use_edit_page_button"):
+        options[key] = False
+
+
 def configure(app: Sphinx, config) -> None:
     config.html_context.setdefault("default_mode", "auto")
     config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
+    config.html_favicon = config.html_favicon or str(STATIC_DIR / FAVICON)
+    # The general index would be empty and the proof index lists labels, not titles.
+    config.html_use_index = False
+    config.html_domain_indices = False
+    # No widget manager: no page shows a live widget (see the module docstring).
+    config.nb_ipywidgets_js = {}
+    _header_buttons(config)
     root = Path(app.confdir) / OFFLINE_DIR
-    present = [p for p in REQUIRED if (root / p).is_file()]
-    if not present:
+    if not (root / MATHJAX).is_file():
+        if root.exists():
+            raise ExtensionError(
+                f"{OFFLINE_DIR}/ is incomplete (missing {MATHJAX}); "
+                "rerun scripts/fetch_assets.sh or delete the folder"
+            )
         logger.info(
-            "%s: %s/ not found; MathJax and widget scripts come from CDNs "
+            "%s: %s/ not found; MathJax comes from a CDN "
             "(run scripts/build.sh with npm available for the offline site)",
             NAME,
             OFFLINE_DIR,
         )
         config.book_offline = False
         return
-    missing = sorted(set(REQUIRED) - set(present))
-    if missing:
-        raise ExtensionError(
-            f"{OFFLINE_DIR}/ is incomplete (missing {', '.join(missing)}); "
-            "rerun scripts/fetch_assets.sh or delete the folder"
-        )
     config.book_offline = True
     config.html_extra_path = [*config.html_extra_path, OFFLINE_DIR]
     config.mathjax_path = _from_static(MATHJAX)
-    # No crossorigin attribute: Chromium refuses CORS-mode scripts on file:// pages.
-    config.nb_ipywidgets_js = {_from_static(REQUIREJS): {}, _from_static(WIDGETS_EMBED): {}}
 
 
-def localise_body(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    if app.config.book_offline and "body" in context:
-        context["body"] = FONT_AWESOME_CDN.sub(context["pathto"](FONT_AWESOME, 1), context["body"])
-
-
-def _is_widget_script(js) -> bool:
-    """myst-nb's nb_ipywidgets_js scripts (RequireJS, the embed manager) and the widget state."""
-    return getattr(js, "attributes", {}).get("type") == WIDGET_STATE or _filename(js).endswith(
-        ("/embed-amd.js", "/embed.js", "/require.js", "/require.min.js")
-    )
-
-
-def _point_requirejs_at_local_embed(app: Sphinx, context, scripts: list) -> None:
-    """The embed manager looks for its fonts next to its AMD module's URL, which RequireJS
-    would guess as <page folder>/@jupyter-widgets/html-manager/dist/: map that module path
-    to vendor/html-manager/, between require.js and embed-amd.js (same priority, and the
-    sort by priority is stable)."""
-    folder = context["pathto"](WIDGETS_EMBED, 1).rsplit("/", 1)[0] + "/"
-    body = (
-        "require.config({paths: {'@jupyter-widgets/html-manager/dist': "
-        f"new URL({folder!r}, document.baseURI).href.replace(/\\/$/, '')}}}});"
-    )
-    app.add_js_file(None, body=body, priority=500)
-    config_js = next(js for js in scripts if getattr(js, "attributes", {}).get("body") == body)
-    scripts.remove(config_js)
-    embed_at = next(i for i, js in enumerate(scripts) if _filename(js).endswith("/embed-amd.js"))
-    scripts.insert(embed_at, config_js)
+def page_buttons(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Runs after sphinx-book-theme (priority 501) has listed the header buttons."""
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []) if group.get("label") == "download-buttons" else []:
+            if button.get("label") == "download-pdf-button":
+                button.update(
+                    type="link",
+                    url=context["pathto"](BOOK_PDF, 1),
+                    text="book .pdf",
+                    tooltip="The whole book as one PDF",
+                )
+                button.pop("javascript", None)
 
 
 def page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Runs after myst-nb (priority 900) has added the page's widget scripts."""
+    """Runs after myst-nb (priority 900) has added the page's scripts."""
+    if WIDGET_VIEW in context.get("body", ""):
+        logger.warning(
+            "%s: %s shows a live widget, which the website cannot run: tag its cell "
+            "remove-cell and show emlib.widgets.animate(...) instead",
+            NAME,
+            pagename,
+        )
     scripts = context.get("script_files")
     if not isinstance(scripts, list):
         return
-    has_widgets = any(_filename(js).endswith(("/embed-amd.js", "/embed.js")) for js in scripts)
-    if has_widgets and WIDGET_VIEW not in context.get("body", ""):
-        scripts[:] = [js for js in scripts if not _is_widget_script(js)]
-    elif has_widgets:
-        # MathJax's own script has priority 500; deferred scripts run in document order.
-        app.add_js_file(WIDGETS_MATHJAX_SHIM, priority=510, defer="defer")
-        if app.config.book_offline:
-            _point_requirejs_at_local_embed(app, context, scripts)
     seen, unique = set(), []
     for js in scripts:
-        key = (_filename(js), tuple(sorted(getattr(js, "attributes", {}).items())))
+        attributes = getattr(js, "attributes", {})
+        if attributes.get("type") == WIDGET_STATE:
+            continue
+        key = (_filename(js), tuple(sorted(attributes.items())))
         if key not in seen:
             seen.add(key)
             unique.append(js)
     scripts[:] = unique
+
+
+def _frames_to_files(text: str, page: Path, outdir: Path) -> str:
+    """Move the data: images of a page's scripts into files; defer those scripts."""
+    frames = outdir / FRAMES_DIR
+    prefix = "../" * (len(page.relative_to(outdir).parts) - 1) + FRAMES_DIR
+
+    def to_file(match: re.Match) -> str:
+        data = base64.b64decode(match.group(2).replace("\\\n", "").replace("\n", ""))
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{match.group(1)}"
+        frames.mkdir(parents=True, exist_ok=True)
+        if not (frames / name).exists():
+            (frames / name).write_bytes(data)
+        return f'"{prefix}/{name}"'
+
+    def script(match: re.Match) -> str:
+        body = match.group(2)
+        if '"data:image/' not in body:
+            return match.group(0)
+        return f'<script type="{DEFERRED}">{DATA_IMAGE.sub(to_file, body)}</script>'
+
+    return SCRIPT.sub(script, text)
 
 
 def finish_pages(app: Sphinx, exception) -> None:
@@ -198,7 +251,7 @@ def finish_pages(app: Sphinx, exception) -> None:
         if rel.startswith((f"{VENDOR}/", "_static/")):
             continue
         text = page.read_text(encoding="utf-8")
-        fixed = text
+        fixed = _frames_to_files(text, page, outdir)
         for pattern, replacement in PAGE_FIXES:
             fixed = pattern.sub(replacement, fixed)
         if fixed != text:
@@ -212,9 +265,10 @@ def finish_pages(app: Sphinx, exception) -> None:
 def setup(app: Sphinx):
     app.add_config_value("book_offline", False, "html")
     app.add_css_file(SITE_CSS, priority=900)
+    app.add_js_file(SITE_JS, priority=900)
     app.add_js_file(TOGGLE_FIX, priority=900)
     app.connect("config-inited", configure, priority=900)
-    app.connect("html-page-context", localise_body)
+    app.connect("html-page-context", page_buttons, priority=600)
     app.connect("html-page-context", page_scripts, priority=900)
     app.connect("build-finished", finish_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -34,7 +34,13 @@ fi
 
 # A full rebuild every time: stale pages would hide from the tests, and warnings of
 # unchanged pages would not be repeated by an incremental build.
-rm -rf _build/html _build/.doctrees
+rm -rf _build/html _build/.doctrees _build/singlehtml
+# The kernels get the website's figure settings (scripts/book_kernel_config.py).
+IPYTHONDIR="$(mktemp -d)"
+trap 'rm -rf "$IPYTHONDIR"' EXIT
+mkdir -p "$IPYTHONDIR/profile_default"
+cp scripts/book_kernel_config.py "$IPYTHONDIR/profile_default/ipython_kernel_config.py"
+export IPYTHONDIR
 start=$(date +%s)
 MPLBACKEND="$NOTEBOOK_MPLBACKEND" "$VENV/bin/jupyter-book" build -W -n --keep-going --all .
 echo "build: book built in $(( $(date +%s) - start )) s -> _build/html/index.html"

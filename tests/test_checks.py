@@ -147,7 +147,7 @@ def test_a_failing_checker_shows_one_line_in_ipython():
     with pytest.raises(checks.CheckError) as caught:
         checks.check_e_step(my_e_step)
     lines = caught.value._render_traceback_()
-    assert len(lines) == 1 and "my_e_step is not written yet" in lines[0]
+    assert len(lines) == 1 and "CheckError" in lines[0] and "my_e_step is not written yet" in lines[0]
     assert "NaN" not in lines[0] and "checks.py" not in lines[0]
     shell = InteractiveShell.instance()
     shell.user_ns["checks"], shell.user_ns["my_e_step"] = checks, my_e_step

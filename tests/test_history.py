@@ -27,6 +27,8 @@ def check_invariants(history, X, log_posterior):
         log_q = np.log(np.where(q > 0, q, 1.0))
         kl = float(np.sum(q * (log_q - log_posterior(X, step.params))))
         assert step.log_likelihood == pytest.approx(step.elbo + kl, rel=1e-9, abs=1e-9)
+        assert step.kl == pytest.approx(kl, rel=1e-7, abs=1e-9 * scale)  # the recorded KL is the same sum
+        assert step.log_likelihood == pytest.approx(step.elbo + step.kl, rel=1e-12, abs=1e-9)
         assert kl >= -1e-9 * scale
         if step.phase == "E":
             assert abs(step.kl) <= 1e-10 * scale
@@ -80,7 +82,29 @@ def test_kmeans_history_records_falling_distortion(seed, n_clusters):
         labels = history.responsibilities(X, t).argmax(axis=1)
         centers = history[t].params.centers
         assert history[t].distortion == pytest.approx(((X - centers[labels]) ** 2).sum(), rel=1e-10, abs=1e-12)
-    assert model.inertia_ == pytest.approx(J[-1])
+    # the history ends with the E-step that gave labels_: its J is inertia_
+    assert model.inertia_ == pytest.approx(J[-1], rel=1e-10, abs=1e-12)
+    assert np.array_equal(history.responsibilities(X, -1).argmax(axis=1), model.labels_)
+    if history.phases[-1] == "M":  # the last E-step changed no label, so this M-step moved no centre
+        assert np.array_equal(history[-1].params.centers, history[-2].params.centers)
+    assert model.n_iter_ == history.phases.count("M")
+
+
+def test_kmeans_stopped_by_tol_ends_with_the_e_step_of_its_final_centres():
+    # a loose tol stops the fit while the centres still move: the last M-step's centres then assign
+    # some points differently from the E-step before it, and one more E-step ends the history
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(2000, 2))
+    model = emlib.KMeans(8, init=X[:8], tol=1e-2).fit(X)
+    h = model.history_
+    assert model.converged_ and h.phases[-3:] == ["E", "M", "E"]
+    assert h[-1].iteration == model.n_iter_ + 1 and h[-1].params is h[-2].params
+    before = h.responsibilities(X, -2).argmax(axis=1)  # the E-step the last M-step used
+    assert np.any(before != model.labels_)
+    assert np.array_equal(h.responsibilities(X, -1).argmax(axis=1), model.labels_)
+    direct = ((X - model.cluster_centers_[model.labels_]) ** 2).sum()
+    assert h[-1].distortion == pytest.approx(direct, rel=1e-12) and model.inertia_ == pytest.approx(direct, rel=1e-14)
+    assert h[-2].distortion > h[-1].distortion
 
 
 def test_history_memory_does_not_grow_with_n_samples(make_blobs):

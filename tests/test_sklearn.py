@@ -222,6 +222,8 @@ def test_warm_start_continues_from_the_fitted_parameters(cls):
     assert model.history_[0].log_likelihood == pytest.approx(first[-1].log_likelihood, rel=1e-12)
     with pytest.raises(ValueError, match="warm_start=True continues a fit with 2 features"):
         model.fit(np.hstack([X, X]))
+    with pytest.raises(ValueError, match="n_components is 4, but warm_start=True continues a fit with 3"):
+        model.set_params(n_components=4).fit(X)
 
 
 def test_max_iter_zero_returns_the_initialisation_as_scikit_learn_does():

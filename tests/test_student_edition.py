@@ -41,7 +41,7 @@ def solution_bodies(nb_cells):
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory):
     out = tmp_path_factory.mktemp("student")
-    student_edition.main(out)
+    student_edition.main(out)  # needs the book's build (_build/jupyter_execute), as scripts/student.sh does
     return out
 
 
@@ -56,6 +56,7 @@ def test_class_notebooks_hold_stubs_and_checkers_only(edition, path):
     stubs, checkers = tagged(student, "exercise"), tagged(student, "checker")
     assert len(stubs) == len(tagged(original, "solution"))
     assert len(checkers) == len(tagged(original, "checker"))
+    assert all("raises-exception" in c["metadata"]["tags"] for c in checkers)  # "Run all" goes on
     for stub in stubs:  # every stub raises until written, and a checker calls it
         code = student_edition.source(stub)
         name = ast.parse(code).body[0].name
@@ -75,14 +76,60 @@ def test_every_chapter_with_code_exercises_has_checkers():
         assert len(tagged(nb_cells, "checker")) >= len(tagged(nb_cells, "solution")), path.name
 
 
-def test_student_website_hides_every_solution():
+def _served_texts():
+    """Every file of the student website that holds text (pages, sources, downloads, search index)."""
     assert SITE.is_dir(), "the student website is missing: run `bash scripts/student.sh` first"
+    for path in sorted(SITE.rglob("*")):
+        if path.is_file() and path.suffix in {".html", ".ipynb", ".txt", ".md", ".js", ".json", ".py"}:
+            yield path, html.unescape(path.read_text(errors="replace"))
+
+
+def test_student_website_serves_no_solution_in_any_file():
+    public = "\n".join(student_edition.source(c) for path in CHAPTERS for c in cells(path)
+                        if "solution" not in c.get("metadata", {}).get("tags", []))
+    lines = {line for path in CHAPTERS for body in solution_bodies(cells(path)) for line in body}
+    lines = {line for line in lines if line not in public}  # a line the chapter also shows is no leak
+    assert len(lines) > 50
+    served = list(_served_texts())
+    assert any(p.suffix == ".ipynb" for p, _ in served) and any(p.name == "searchindex.js" for p, _ in served)
+    for path, text in served:
+        text = re.sub(r"\\n\s*", "\n", text)  # notebook JSON and the search index escape newlines
+        leaked = [line for line in lines if line in text]
+        assert not leaked, f"{path.relative_to(SITE)} holds solution code: {leaked[:3]}"
+        assert "solution-start" not in text, path
+        assert "✓ check_" not in text, f"{path.relative_to(SITE)} shows a checker passing on a stub"
+
+
+def test_student_website_shows_each_checker_failing_on_its_stub():
     for path in CHAPTERS:
         page = html.unescape(re.sub(r"<[^>]+>", "", (SITE / "chapters" / (path.stem + ".html")).read_text()))
-        assert "solution-start" not in page
-        for body in solution_bodies(cells(path)):
-            for line in body:
-                assert line not in page, f"{path.stem}: solution line visible on the student website: {line}"
         for checker in tagged(cells(path), "checker"):
             call = student_edition.source(checker).strip().splitlines()[-1]
+            name = re.search(r"\((\w+)", call).group(1)
             assert call.split("(")[0] in page, f"{path.stem}: checker {call} missing from the student website"
+            assert f"CheckError: {name} is not written yet" in page, f"{path.stem}: no message under {call}"
+
+
+def test_student_website_reuses_the_books_outputs():
+    """The student book is not executed again: its config switches execution off, and its pages
+    still show the figures the book's build computed."""
+    config = (ROOT / "_student" / "book" / "_config.yml").read_text()
+    assert 'execute_notebooks: "off"' in config and "execute_notebooks: force" not in config
+    for path in CHAPTERS:
+        built = json.loads((ROOT / "_build" / "jupyter_execute" / "chapters" / path.name).read_text())
+        images = sum("image/png" in o.get("data", {}) for c in built["cells"] for o in c.get("outputs", []))
+        page = (SITE / "chapters" / (path.stem + ".html")).read_text()
+        assert page.count("<img") >= images, f"{path.stem}: figures of the book's build are missing"
+
+
+def test_a_stale_build_is_refused(tmp_path):
+    """The student website never shows outputs of an older version of a chapter."""
+    executed = tmp_path / "executed"
+    executed.mkdir()
+    nb = json.loads(CHAPTERS[0].read_text())
+    nb["cells"][0]["source"] = "# an older heading"
+    (executed / CHAPTERS[0].name).write_text(json.dumps(nb))
+    with pytest.raises(SystemExit, match="build the book first"):
+        student_edition.executed_notebook(CHAPTERS[0], executed)
+    with pytest.raises(SystemExit, match="missing"):
+        student_edition.executed_notebook(CHAPTERS[1], executed)

@@ -1,6 +1,5 @@
 """Bad input gets a clear ValueError naming the parameter and what to do (one test per case)."""
 
-import warnings
 
 import numpy as np
 import pytest
@@ -152,6 +151,14 @@ def test_kmeans_init_array_of_wrong_shape():
     assert "init must have shape (2, 2)" in fit_error(emlib.KMeans(2, init=np.zeros((3, 2))))
 
 
+def test_kmeans_n_init_neither_a_count_nor_auto():
+    assert "n_init must be an integer >= 1 or 'auto', got 'best'" in fit_error(emlib.KMeans(2, n_init="best"))
+
+
+def test_kmeans_unknown_algorithm():
+    assert "algorithm must be one of 'lloyd', 'elkan'" in fit_error(emlib.KMeans(2, algorithm="hamerly"))
+
+
 def test_kmeans_unknown_init():
     assert "init must be 'k-means++', 'random', a callable or an array" in fit_error(emlib.KMeans(2, init="kmeans"))
 
@@ -198,4 +205,5 @@ def test_a_string_in_X_names_X():
 
 
 def test_random_state_of_the_wrong_kind():
-    assert "random_state must be None, an int, a numpy.random.Generator or a numpy.random.RandomState" in fit_error(emlib.GaussianMixture(2, random_state="seed"))
+    message = fit_error(emlib.GaussianMixture(2, random_state="seed"))
+    assert "random_state must be None, an int, a numpy.random.Generator or a numpy.random.RandomState" in message

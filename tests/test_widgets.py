@@ -220,10 +220,35 @@ def test_unfitted_model_is_fitted(X):
 def test_displays_as_a_widget_with_a_picture_to_fall_back_on(stepper):
     import base64
 
+    from io import BytesIO
+
+    from PIL import Image
+
     bundle = stepper._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert base64.b64decode(bundle["image/png"]) == bytes(stepper.image.value)
+    picture = Image.open(BytesIO(base64.b64decode(bundle["image/png"])))
+    shown = Image.open(BytesIO(bytes(stepper.image.value)))
+    assert picture.size == (shown.size[0] // 2, shown.size[1] // 2)  # the half-step on display, at 1x
+    assert len(base64.b64decode(bundle["image/png"])) < 60_000
     assert bundle["text/plain"].startswith("EMStepper(")
+
+
+def test_a_saved_notebook_keeps_the_picture_not_the_widget_reference(stepper):
+    """The pre-save hook drops widget views that have a picture; other outputs are kept as they are."""
+    import nbformat
+
+    bundle = stepper._repr_mimebundle_()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("show_em(model, X)", outputs=[
+        nbformat.v4.new_output("display_data", data=bundle)]),
+        nbformat.v4.new_code_cell("slider", outputs=[nbformat.v4.new_output("display_data", data={
+            "application/vnd.jupyter.widget-view+json": {"model_id": "abc"}, "text/plain": "IntSlider()"})])]
+    model = {"type": "notebook", "content": nb}
+    widgets.pictures_on_save(model, path="x.ipynb", contents_manager=None)
+    kept = nb.cells[0].outputs[0]["data"]
+    assert set(kept) == {"image/png", "text/plain"}
+    assert "application/vnd.jupyter.widget-view+json" in nb.cells[1].outputs[0]["data"]  # no picture: untouched
+    widgets.pictures_on_save({"type": "file", "content": "text"})  # other files pass through
 
 
 def test_the_image_is_sharp_on_a_2x_screen(stepper):
@@ -316,7 +341,7 @@ def _player(html):
     return json.loads(data)
 
 
-def _frames(html, fmt="jpeg"):
+def _frames(html, fmt="png"):
     srcs = _player(html)["src"]
     assert all(src.startswith(f"data:image/{fmt};base64,") for src in srcs)
     return len(srcs)
@@ -333,7 +358,7 @@ def test_animate_is_small_self_contained_html(X):
     assert not re.search(r"(src|href)=\"https?:", markup)  # nothing from the network
     assert _frames(markup) == min(len(model.history_), 30)  # the default max_frames
     # accessibility: the image has alt text, the slider a label and a value text, the buttons words
-    assert re.search(r'<img src="data:image/jpeg[^"]+" alt="EM on GaussianMixture', markup)
+    assert re.search(r'<img src="data:image/png[^"]+" alt="EM on GaussianMixture', markup)
     assert re.search(r'<input type="range"[^>]*aria-label="half-step"[^>]*aria-valuetext="half-step 0 of', markup)
     for word in ("first", "previous", "play", "next"):
         assert f">{word}" in markup or f"{word} ›" in markup or f"« {word}" in markup or f"‹ {word}" in markup
@@ -342,8 +367,8 @@ def test_animate_is_small_self_contained_html(X):
 
 def test_animate_every_half_step_when_few(X):
     model = _quiet(emlib.KMeans(3, random_state=0), X)
-    markup = widgets.animate(model, X, fmt="png", dpi=30).data
-    assert _frames(markup, "png") == len(model.history_)
+    markup = widgets.animate(model, X, fmt="jpeg", dpi=30).data
+    assert _frames(markup, "jpeg") == len(model.history_)
     assert "Every half-step is shown" in markup
     labels = _player(markup)["label"]
     assert [int(re.match(r"half-step (\d+) of", label).group(1)) for label in labels] == list(range(len(labels)))

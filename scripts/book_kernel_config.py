@@ -1,0 +1,15 @@
+# IPython configuration of the notebook kernels that build the website (scripts/build.sh
+# copies it into a temporary IPYTHONDIR as profile_default/ipython_kernel_config.py).
+# Figures are drawn at twice their pixel size, so they stay sharp on 2x screens and when a
+# phone reader zooms in, and their text is larger than matplotlib's 10 pt, so the labels stay
+# legible when a figure is shrunk to a phone's column. JupyterLab and the tests are unaffected.
+c = get_config()  # noqa: F821 - IPython provides get_config to configuration files
+c.InlineBackend.figure_formats = {"retina"}
+c.InlineBackend.rc = {
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+}
