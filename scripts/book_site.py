@@ -121,14 +121,19 @@ PAGE_FIXES = (
     # <div class="proof admonition" id="proof">, <section id="exercise-content"> ...
     (re.compile(r'<div class="proof admonition" id="proof">'), '<div class="proof admonition prf-proof">'),
     (re.compile(r'<section id="(?:exercise|solution)-content">'), "<section>"),
-    # pydata-sphinx-theme's inline search (off in this book) loads the search index on every
-    # page; the search page loads its own copy
-    (re.compile(r'\s*<script src="[^"]*_static/searchtools\.js"></script>\s*'
-                r'<script src="[^"]*_static/language_data\.js"></script>\s*'
-                r'<script src="[^"]*searchindex\.js"></script>'), ""),
     # figures of the page's content (not the theme's logo): load when scrolled to
     (re.compile(r'<img (?![^>]*\bloading=)(?=[^>]*src="[^"]*_images/)'), '<img loading="lazy" '),
 )
+
+
+# pydata-sphinx-theme's inline search (off in this book) loads the search index and tools on
+# every page; only the search page needs them.
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*_static/searchtools\.js"></script>\s*'
+    r'<script src="[^"]*_static/language_data\.js"></script>\s*'
+    r'<script src="[^"]*searchindex\.js"></script>'
+)
+SEARCH_PAGE = "search.html"
 
 
 def _from_static(path: str) -> str:
@@ -254,6 +259,8 @@ def finish_pages(app: Sphinx, exception) -> None:
         fixed = _frames_to_files(text, page, outdir)
         for pattern, replacement in PAGE_FIXES:
             fixed = pattern.sub(replacement, fixed)
+        if rel != SEARCH_PAGE:
+            fixed = SEARCH_SCRIPTS.sub("", fixed)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
         if app.config.book_offline:

@@ -63,7 +63,7 @@
           entry.target.__bookScripts.forEach(run);
         });
       },
-      { rootMargin: "100% 0px" }
+      { rootMargin: "25% 0px" }
     );
     scripts.forEach(function (script) {
       // A script has no box of its own: watch the output it belongs to.
@@ -110,4 +110,31 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+})();
+
+/* Search results. Sphinx fetches each result's page to show a snippet of it: from file:// the
+   browser refuses those requests (one console error per result), so there the results are
+   listed without snippets; over http, formulas in a snippet, which would show as LaTeX
+   source, are shown as plain text when they are simple (r_{nk} as r_nk) and as "…" otherwise. */
+(function () {
+  function plain(tex) {
+    tex = tex.replace(/^\s*(\\\(|\\\[|\$\$?)/, "").replace(/(\\\)|\\\]|\$\$?)\s*$/, "").trim();
+    return /\\/.test(tex) ? "…" : tex.replace(/[{}]/g, "");
+  }
+  // Both are top-level consts of Sphinx's scripts, not properties of window.
+  if (typeof DOCUMENTATION_OPTIONS !== "undefined" && location.protocol === "file:") {
+    DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof Search === "undefined" || !Search.htmlToText) return;
+    var search = Search;
+    var toText = search.htmlToText;
+    search.htmlToText = function (html, anchor) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      doc.querySelectorAll(".math, mjx-container, script").forEach(function (el) {
+        el.replaceWith(doc.createTextNode(plain(el.textContent)));
+      });
+      return toText(doc.documentElement.outerHTML, anchor);
+    };
+  });
 })();
