@@ -536,7 +536,7 @@ class StepFigure:
                                              right=0.98 if n_panels == 2 else 0.9, bottom=0.2, top=0.88, wspace=0.7)
                 self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
             else:  # the data on top, the curve (and the bound) below
-                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.5, 1.0],
+                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.3, 1.0],
                                              left=0.22, right=0.8 if n_panels == 3 else 0.96, bottom=0.13, top=0.87,
                                              hspace=0.45, wspace=0.25)
                 self.axes = [self.fig.add_subplot(grid[0, :])]
