@@ -333,9 +333,9 @@ def plot_bound(step, ax=None, *, bottom=None):
         raise ValueError("plot_bound needs a mixture's history entry (k-means records a distortion, not a bound).")
     if bottom is None:
         bottom = _bound_floor(step.log_likelihood, step.elbo, step.kl)
-    # grey and hatched: no component's colour
-    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color="0.62", label="ELBO L(q, θ)")[0]
-    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, facecolor="white", edgecolor="black", hatch="///",
+    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[0], label="ELBO L(q, θ)")[0]
+    # orange, hatched: told apart from a component drawn in the same orange
+    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, facecolor=PALETTE[1], edgecolor="black", hatch="///",
                     linewidth=0.8, label="KL(q ‖ p)")[0]
     (line,) = ax.plot([-0.45, 0.45], [step.log_likelihood] * 2, color="black", linewidth=2.0, label="log p(X | θ)")
     text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top", fontsize=7)
