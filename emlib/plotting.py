@@ -280,7 +280,7 @@ def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
                     textcoords="offset points", fontsize=8, color="0.35")
     ax.set_xlabel("half-step")
     ax.set_ylabel(_LABELS.get(quantity, quantity))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))  # half-steps are whole numbers
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # half-steps are whole numbers
     ax.ticklabel_format(axis="y", useOffset=False)  # −2135, not −2.135e2 plus an offset
     return CurveArtists(line, marker)
 
