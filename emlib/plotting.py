@@ -288,7 +288,7 @@ def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
                     textcoords="offset points", fontsize=8, color="0.35")
     ax.set_xlabel("half-step")
     ax.set_ylabel(_LABELS.get(quantity, quantity))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))  # half-steps are whole numbers
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # half-steps are whole numbers
     ax.ticklabel_format(axis="y", useOffset=False)  # −2135, not −2.135e2 plus an offset
     return CurveArtists(line, marker)
 
@@ -341,9 +341,9 @@ def plot_bound(step, ax=None, *, bottom=None):
         raise ValueError("plot_bound needs a mixture's history entry (k-means records a distortion, not a bound).")
     if bottom is None:
         bottom = _bound_floor(step.log_likelihood, step.elbo, step.kl)
-    # grey and hatched: no component's colour
-    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color="0.62", label="ELBO L(q, θ)")[0]
-    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, facecolor="white", edgecolor="black", hatch="///",
+    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[0], label="ELBO L(q, θ)")[0]
+    # orange, hatched: told apart from a component drawn in the same orange
+    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, facecolor=PALETTE[1], edgecolor="black", hatch="///",
                     linewidth=0.8, label="KL(q ‖ p)")[0]
     (line,) = ax.plot([-0.45, 0.45], [step.log_likelihood] * 2, color="black", linewidth=2.0, label="log p(X | θ)")
     text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top", fontsize=7)
@@ -544,7 +544,7 @@ class StepFigure:
                                              right=0.98 if n_panels == 2 else 0.9, bottom=0.2, top=0.88, wspace=0.7)
                 self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
             else:  # the data on top, the curve (and the bound) below
-                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.5, 1.0],
+                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.3, 1.0],
                                              left=0.22, right=0.8 if n_panels == 3 else 0.96, bottom=0.13, top=0.87,
                                              hspace=0.45, wspace=0.25)
                 self.axes = [self.fig.add_subplot(grid[0, :])]

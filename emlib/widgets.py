@@ -445,7 +445,7 @@ class _Annealing:
         ax_curve.set_xscale("log")
         ax_curve.invert_xaxis()  # left to right: soft to hard
         ax_curve.set_xlabel("ε (shared variance), decreasing →")
-        ax_curve.set_ylabel("mean of max_k r_nk")
+        ax_curve.set_ylabel("mean of max$_k$ r$_{nk}$")
         ax_curve.set_ylim(0, 1.05)
         (self.marker,) = ax_curve.plot([], [], "o", markersize=9, markerfacecolor="none",
                                        markeredgecolor=plotting.PALETTE[3], markeredgewidth=2)
