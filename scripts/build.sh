@@ -25,6 +25,12 @@ fi
 echo "build: installing requirements.txt into $VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet -r requirements.txt
+# JupyterLab and Notebook 7 in this environment save emlib's steppers as their pictures, so a
+# reopened chapter shows the last half-step instead of "model not found" (emlib.widgets).
+# (The *.d folder only enables extensions; a setting goes in jupyter_server_config.json.)
+mkdir -p "$VENV/etc/jupyter"
+printf '{"ContentsManager": {"pre_save_hook": "emlib.widgets.pictures_on_save"}}\n' \
+    > "$VENV/etc/jupyter/jupyter_server_config.json"
 
 if command -v npm >/dev/null 2>&1; then
     bash scripts/fetch_assets.sh

@@ -50,7 +50,7 @@ def lab(tmp_path_factory):
     process = subprocess.Popen(
         [str(BIN / "jupyter-lab"), "--no-browser", "--allow-root", "--ip", "127.0.0.1", f"--port={port}",
          "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-         f"--ServerApp.root_dir={root}", "--ContentsManager.pre_save_hook=emlib.widgets.pictures_on_save",
+         f"--ServerApp.root_dir={root}",  # the pre-save hook comes from the environment (scripts/build.sh)
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
