@@ -103,8 +103,22 @@ def plot_data(X, resp=None, ax=None, **kw):
         return points
     options = {"s": 14, "linewidths": 0, "zorder": 2}
     options.update(kw)
-    ax.set_aspect("equal")  # one unit is as long on both axes, so round groups look round
+    _equal_aspect_if_one_scale(ax, X[:, :2])  # so round groups look round
     return ax.scatter(X[:, 0], X[:, 1], c=facecolors, **options)
+
+
+# Equal aspect squashes a panel whose data spread much further along one axis than the other into
+# an unreadable strip (Old Faithful: eruptions over 3.5 minutes, waits over 53), so beyond this
+# ratio of spreads the aspect is left free.
+_SCALE_RATIO = 8.0
+
+
+def _equal_aspect_if_one_scale(ax, points):
+    """Equal aspect (one unit as long on both axes) unless the points' two spreads differ by more
+    than ``_SCALE_RATIO``; then the axes' aspect is left as it is."""
+    spread = np.ptp(np.asarray(points, dtype=float), axis=0)
+    if spread.min() > 0 and spread.max() / spread.min() <= _SCALE_RATIO:
+        ax.set_aspect("equal")
 
 
 # ---- Gaussian components -----------------------------------------------------------------------
@@ -154,9 +168,11 @@ def plot_gaussians(means, covariances, weights=None, ax=None, sigmas=(1, 2, 3)):
     block. Opacity follows ``weights``. Returns :class:`GaussianArtists`.
     """
     ax = _ax(ax)
-    ax.set_aspect("equal")  # an ellipse's shape is only true at equal aspect
     means = np.asarray(means, dtype=float)
     covariances = np.asarray(covariances, dtype=float)
+    # an ellipse's shape is only true at equal aspect: set it unless the features' scales differ
+    reach = 3 * np.sqrt(np.maximum(covariances[:, [0, 1], [0, 1]], 0.0))
+    _equal_aspect_if_one_scale(ax, np.concatenate([means[:, :2] - reach, means[:, :2] + reach]))
     K = len(means)
     alphas = _weight_alpha(weights, K)
     colours = component_colors(K)

@@ -21,7 +21,7 @@ def ax():
 
 
 def test_scatter_and_ellipses_are_drawn_at_equal_aspect(ax):
-    X = np.array([[0.0, 0.0], [10.0, 1.0], [5.0, 0.5]])
+    X = np.array([[0.0, 0.0], [6.0, 1.0], [5.0, 1.5]])  # spreads 6 and 1.5
     plotting.plot_data(X, ax=ax)
     assert ax.get_aspect() == 1.0
     fig, (a, b) = plt.subplots(1, 2)
@@ -29,6 +29,14 @@ def test_scatter_and_ellipses_are_drawn_at_equal_aspect(ax):
     plotting.plot_kmeans(X, X[:2], np.array([0, 1, 0]), ax=b)  # its Voronoi image asks for "auto"
     assert a.get_aspect() == 1.0 and b.get_aspect() == 1.0
     plt.close(fig)
+
+
+def test_data_on_very_different_scales_keep_a_free_aspect(ax):
+    # like Old Faithful: eruptions spread over 3.5 minutes, waiting times over 53
+    X = np.array([[1.6, 43.0], [5.1, 96.0], [3.0, 70.0]])
+    plotting.plot_data(X, ax=ax)
+    plotting.plot_gaussians([[2.0, 54.0], [4.3, 80.0]], [np.diag([0.05, 35.0]), np.diag([0.2, 34.0])], ax=ax)
+    assert ax.get_aspect() == "auto"
 
 
 def test_a_rug_keeps_its_free_aspect(ax):
