@@ -28,8 +28,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from . import plotting
-from ._validation import ConvergenceWarning
+from . import _validation, plotting
 
 __all__ = ["AnnealingStepper", "EMStepper", "animate", "animate_annealing", "pictures_on_save", "show_annealing", "show_em"]
 
@@ -98,9 +97,9 @@ def _is_fitted(model):
 def _fit(model, X):
     """Fit ``model`` with emlib's own ``fit``; a ConvergenceWarning is returned, not raised."""
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
+        warnings.simplefilter("always", _validation.ConvergenceWarning)
         model.fit(X)
-    notes = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+    notes = [str(w.message) for w in caught if issubclass(w.category, _validation.ConvergenceWarning)]
     return notes[0] if notes else ""
 
 
