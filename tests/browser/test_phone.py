@@ -17,11 +17,19 @@ from test_site import LOAD_TIMEOUT_MS, chapter_notebooks
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 CHAPTERS = [f"chapters/{nb.stem}.html" for nb in chapter_notebooks()] or ["<no chapters>"]
 
+# The column: the article's box without its padding.
+CONTENT_BOX = """function contentBox(el) {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    const left = r.left + parseFloat(s.paddingLeft), right = r.right - parseFloat(s.paddingRight);
+    return {left: left, right: right, width: right - left};
+}"""
+
 # Whether an element is out of the column's reach: its right (or left) edge is outside the
 # article's content box, and no box between it and the article scrolls sideways to show it.
 OUT_OF_REACH = """(selector) => {
+    """ + CONTENT_BOX + """
     const article = document.querySelector('article.bd-article');
-    const column = article.getBoundingClientRect();
+    const column = contentBox(article);
     const inside = r => r.left >= column.left - 1 && r.right <= column.right + 1;
     const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
     const bad = [];
@@ -113,7 +121,8 @@ def test_figures_and_animations_fit(phone_page):
     # An animation's controls must be usable without scrolling sideways: it fits the column.
     wide = page.evaluate(
         """() => {
-            const column = document.querySelector('article.bd-article').getBoundingClientRect();
+            """ + CONTENT_BOX + """
+            const column = contentBox(document.querySelector('article.bd-article'));
             return Array.from(document.querySelectorAll('article div.animation')).map(a => {
                 const widest = Math.max(a.scrollWidth, ...Array.from(a.querySelectorAll('*'))
                     .map(e => e.getBoundingClientRect().right - column.left));
