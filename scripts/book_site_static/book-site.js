@@ -9,7 +9,7 @@
    handed to the first button of its kind, where the themes' handlers are: they hide the
    sidebar on wide screens and open it as a dialog on narrow ones. */
 (function () {
-  function forward(selector) {
+  function forward(selector, act) {
     var buttons = document.querySelectorAll(selector);
     var bound = buttons[0];
     Array.prototype.slice.call(buttons, 1).forEach(function (button) {
@@ -19,15 +19,25 @@
           event.preventDefault();
           event.stopImmediatePropagation();
           button.blur();
-          bound.click();
+          act(bound);
         },
         true
       );
     });
   }
+  // Where the chapter list stands beside the page (from 960 px; sphinx-book-theme only
+  // handles it from 992 px), ☰ hides or shows it; elsewhere it opens as a dialog.
+  function primary(bound) {
+    var sidebar = document.getElementById("pst-primary-sidebar");
+    if (sidebar && !sidebar.closest("dialog") && window.matchMedia("(min-width: 960px)").matches) {
+      sidebar.classList.toggle("pst-sidebar-hidden");
+    } else {
+      bound.click();
+    }
+  }
   function init() {
-    forward(".primary-toggle");
-    forward(".secondary-toggle");
+    forward(".primary-toggle", primary);
+    forward(".secondary-toggle", function (bound) { bound.click(); });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

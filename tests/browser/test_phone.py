@@ -132,3 +132,27 @@ def test_figures_and_animations_fit(phone_page):
     )
     assert not wide, f"{name}: animations wider than the column at 390 px: {wide}"
 
+
+
+@pytest.mark.parametrize("width", [970, 1280])
+def test_menu_button_hides_the_chapter_list_beside_the_page(site, http_root, browser, width):
+    """Where the chapter list stands beside the page, ☰ hides it and shows it again."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(urljoin(http_root, CHAPTERS[0]), wait_until="load", timeout=LOAD_TIMEOUT_MS)
+        sidebar = page.locator("#pst-primary-sidebar")
+        assert sidebar.is_visible(), f"at {width} px the chapter list does not stand beside the page"
+        button = _visible(page, ".primary-toggle")
+        assert button.count() == 1, f"{button.count()} visible ☰ buttons at {width} px"
+        button.click()
+        page.wait_for_timeout(400)
+        assert not sidebar.is_visible(), f"at {width} px ☰ did not hide the chapter list"
+        assert not page.locator("#pst-primary-sidebar-modal").evaluate("d => d.open"), (
+            f"at {width} px ☰ opened the chapter list as a dialog over the page"
+        )
+        button.click()
+        page.wait_for_timeout(400)
+        assert sidebar.is_visible(), f"at {width} px a second ☰ did not show the chapter list again"
+    finally:
+        context.close()
