@@ -188,17 +188,25 @@ def configure(app: Sphinx, config) -> None:
 
 
 def page_buttons(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Runs after sphinx-book-theme (priority 501) has listed the header buttons."""
+    """Runs after sphinx-book-theme (priority 501) has listed the header buttons. A build
+    that hides the solutions (the student edition) gets no PDF: the book's PDF shows them."""
     for group in context.get("header_buttons", []):
-        for button in group.get("buttons", []) if group.get("label") == "download-buttons" else []:
-            if button.get("label") == "download-pdf-button":
-                button.update(
-                    type="link",
-                    url=context["pathto"](BOOK_PDF, 1),
-                    text="book .pdf",
-                    tooltip="The whole book as one PDF",
-                )
-                button.pop("javascript", None)
+        if group.get("label") != "download-buttons":
+            continue
+        pdf = [button for button in group["buttons"] if button.get("label") == "download-pdf-button"]
+        for button in pdf:
+            group["buttons"].remove(button)
+        if not getattr(app.config, "hide_solutions", False):
+            group["buttons"].append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](BOOK_PDF, 1),
+                    "text": "book .pdf",
+                    "tooltip": "The whole book as one PDF",
+                    "icon": "fas fa-file-pdf",
+                    "label": "download-book-pdf-button",
+                }
+            )
 
 
 def page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
