@@ -6,10 +6,10 @@
 c = get_config()  # noqa: F821 - IPython provides get_config to configuration files
 c.InlineBackend.figure_formats = {"retina"}
 c.InlineBackend.rc = {
-    "font.size": 12,
-    "axes.titlesize": 13,
-    "axes.labelsize": 12,
-    "xtick.labelsize": 11,
-    "ytick.labelsize": 11,
-    "legend.fontsize": 11,
+    "font.size": 13,
+    "axes.titlesize": 14,
+    "axes.labelsize": 13,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
 }

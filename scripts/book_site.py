@@ -47,9 +47,9 @@ Page fixes, each found by the browser tests (our own files are in ``book_site_st
     * docutils puts bibliography entries with role="doc-biblioentry" in a role="list"
       (axe aria-required-children, critical; DPUB-ARIA 1.1 deprecates the role): they
       become role="listitem".
-    * sphinx-proof and sphinx-exercise give every proof, exercise body and solution body
-      the same id (``proof``, ``exercise-content``, ``solution-content``), up to six times a
-      page; the ids are dropped (``book-site.css`` styles proofs by class instead).
+    * sphinx-proof and sphinx-exercise give every proof, theorem body, exercise body and
+      solution body the same id (``proof``, ``proof-content``, ``exercise-content``,
+      ``solution-content``), up to six times a page; the ids are dropped (``book-site.css`` styles proofs by class instead).
     * Figures below the screen load when the reader scrolls to them (``loading="lazy"``).
     * sphinx-book-theme's link blue has a 4.29:1 contrast on the tint of theorems and
       exercises, its orange hover colour 2.45:1 on white (axe color-contrast, serious):
@@ -120,7 +120,7 @@ PAGE_FIXES = (
     (re.compile(r'(<div class="citation"[^>]*?\srole=)"doc-biblioentry"'), r'\1"listitem"'),
     # <div class="proof admonition" id="proof">, <section id="exercise-content"> ...
     (re.compile(r'<div class="proof admonition" id="proof">'), '<div class="proof admonition prf-proof">'),
-    (re.compile(r'<section id="(?:exercise|solution)-content">'), "<section>"),
+    (re.compile(r'(<section(?: class="[^"]*")?) id="(?:exercise|solution|proof)-content">'), r"\1>"),
     # figures of the page's content (not the theme's logo): load when scrolled to
     (re.compile(r'<img (?![^>]*\bloading=)(?=[^>]*src="[^"]*_images/)'), '<img loading="lazy" '),
 )
@@ -188,17 +188,25 @@ def configure(app: Sphinx, config) -> None:
 
 
 def page_buttons(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Runs after sphinx-book-theme (priority 501) has listed the header buttons."""
+    """Runs after sphinx-book-theme (priority 501) has listed the header buttons. A build
+    that hides the solutions (the student edition) gets no PDF: the book's PDF shows them."""
     for group in context.get("header_buttons", []):
-        for button in group.get("buttons", []) if group.get("label") == "download-buttons" else []:
-            if button.get("label") == "download-pdf-button":
-                button.update(
-                    type="link",
-                    url=context["pathto"](BOOK_PDF, 1),
-                    text="book .pdf",
-                    tooltip="The whole book as one PDF",
-                )
-                button.pop("javascript", None)
+        if group.get("label") != "download-buttons":
+            continue
+        pdf = [button for button in group["buttons"] if button.get("label") == "download-pdf-button"]
+        for button in pdf:
+            group["buttons"].remove(button)
+        if not getattr(app.config, "hide_solutions", False):
+            group["buttons"].append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](BOOK_PDF, 1),
+                    "text": "book .pdf",
+                    "tooltip": "The whole book as one PDF",
+                    "icon": "fas fa-file-pdf",
+                    "label": "download-book-pdf-button",
+                }
+            )
 
 
 def page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:

@@ -9,7 +9,7 @@
    handed to the first button of its kind, where the themes' handlers are: they hide the
    sidebar on wide screens and open it as a dialog on narrow ones. */
 (function () {
-  function forward(selector) {
+  function forward(selector, act) {
     var buttons = document.querySelectorAll(selector);
     var bound = buttons[0];
     Array.prototype.slice.call(buttons, 1).forEach(function (button) {
@@ -19,15 +19,25 @@
           event.preventDefault();
           event.stopImmediatePropagation();
           button.blur();
-          bound.click();
+          act(bound);
         },
         true
       );
     });
   }
+  // Where the chapter list stands beside the page (from 960 px; sphinx-book-theme only
+  // handles it from 992 px), ☰ hides or shows it; elsewhere it opens as a dialog.
+  function primary(bound) {
+    var sidebar = document.getElementById("pst-primary-sidebar");
+    if (sidebar && !sidebar.closest("dialog") && window.matchMedia("(min-width: 960px)").matches) {
+      sidebar.classList.toggle("pst-sidebar-hidden");
+    } else {
+      bound.click();
+    }
+  }
   function init() {
-    forward(".primary-toggle");
-    forward(".secondary-toggle");
+    forward(".primary-toggle", primary);
+    forward(".secondary-toggle", function (bound) { bound.click(); });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
@@ -85,6 +95,7 @@
     document.querySelectorAll(".bd-article .cell_output img").forEach(function (img) {
       var width = parseFloat(img.style.width || img.getAttribute("width") || "0");
       if (width > 0) img.style.setProperty("--book-min-width", Math.round(0.6 * width) + "px");
+      img.addEventListener("load", later); // a lazy figure has its size once loaded
     });
   }
   function inlineMath() {
@@ -96,17 +107,41 @@
       if (box.width > room.width || box.right > room.right + 1) math.classList.add("book-wide-inline");
     });
   }
+  /* (3) A box that scrolls sideways fades out on the side where there is more to see
+     (classes book-more-left and book-more-right, styled in book-site.css). */
+  var SCROLLERS = '.bd-article mjx-container[display="true"], .bd-article mjx-container.book-wide-inline, ' +
+    ".bd-article .cell_output a.image-reference, .bd-article .cell_output";
+  function edges(box) {
+    var scrolls = /auto|scroll/.test(getComputedStyle(box).overflowX);
+    var more = scrolls && box.scrollWidth - box.clientWidth > 1;
+    box.classList.toggle("book-more-left", more && box.scrollLeft > 1);
+    box.classList.toggle("book-more-right", more && box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
+  }
+  function scrollers() {
+    document.querySelectorAll(SCROLLERS).forEach(function (box) {
+      if (!box.__bookEdges) {
+        box.__bookEdges = true;
+        box.addEventListener("scroll", function () { edges(box); }, { passive: true });
+      }
+      edges(box);
+    });
+  }
+  function layout() {
+    inlineMath();
+    scrollers();
+  }
   var pending = null;
   function later() {
     clearTimeout(pending);
-    pending = setTimeout(inlineMath, 150);
+    pending = setTimeout(layout, 150);
   }
   function init() {
     figures();
     var mj = window.MathJax;
     var typeset = mj && mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve();
-    typeset.then(inlineMath);
+    typeset.then(layout);
     window.addEventListener("resize", later);
+    window.addEventListener("load", later); // figures have their size once loaded
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

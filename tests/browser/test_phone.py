@@ -17,11 +17,19 @@ from test_site import LOAD_TIMEOUT_MS, chapter_notebooks
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 CHAPTERS = [f"chapters/{nb.stem}.html" for nb in chapter_notebooks()] or ["<no chapters>"]
 
+# The column: the article's box without its padding.
+CONTENT_BOX = """function contentBox(el) {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    const left = r.left + parseFloat(s.paddingLeft), right = r.right - parseFloat(s.paddingRight);
+    return {left: left, right: right, width: right - left};
+}"""
+
 # Whether an element is out of the column's reach: its right (or left) edge is outside the
 # article's content box, and no box between it and the article scrolls sideways to show it.
 OUT_OF_REACH = """(selector) => {
+    """ + CONTENT_BOX + """
     const article = document.querySelector('article.bd-article');
-    const column = article.getBoundingClientRect();
+    const column = contentBox(article);
     const inside = r => r.left >= column.left - 1 && r.right <= column.right + 1;
     const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
     const bad = [];
@@ -113,7 +121,8 @@ def test_figures_and_animations_fit(phone_page):
     # An animation's controls must be usable without scrolling sideways: it fits the column.
     wide = page.evaluate(
         """() => {
-            const column = document.querySelector('article.bd-article').getBoundingClientRect();
+            """ + CONTENT_BOX + """
+            const column = contentBox(document.querySelector('article.bd-article'));
             return Array.from(document.querySelectorAll('article div.animation')).map(a => {
                 const widest = Math.max(a.scrollWidth, ...Array.from(a.querySelectorAll('*'))
                     .map(e => e.getBoundingClientRect().right - column.left));
@@ -123,3 +132,27 @@ def test_figures_and_animations_fit(phone_page):
     )
     assert not wide, f"{name}: animations wider than the column at 390 px: {wide}"
 
+
+
+@pytest.mark.parametrize("width", [970, 1280])
+def test_menu_button_hides_the_chapter_list_beside_the_page(site, http_root, browser, width):
+    """Where the chapter list stands beside the page, ☰ hides it and shows it again."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(urljoin(http_root, CHAPTERS[0]), wait_until="load", timeout=LOAD_TIMEOUT_MS)
+        sidebar = page.locator("#pst-primary-sidebar")
+        assert sidebar.is_visible(), f"at {width} px the chapter list does not stand beside the page"
+        button = _visible(page, ".primary-toggle")
+        assert button.count() == 1, f"{button.count()} visible ☰ buttons at {width} px"
+        button.click()
+        page.wait_for_timeout(400)
+        assert not sidebar.is_visible(), f"at {width} px ☰ did not hide the chapter list"
+        assert not page.locator("#pst-primary-sidebar-modal").evaluate("d => d.open"), (
+            f"at {width} px ☰ opened the chapter list as a dialog over the page"
+        )
+        button.click()
+        page.wait_for_timeout(400)
+        assert sidebar.is_visible(), f"at {width} px a second ☰ did not show the chapter list again"
+    finally:
+        context.close()

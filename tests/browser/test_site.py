@@ -360,7 +360,7 @@ def _content_visible(page, solution) -> bool:
 def test_solutions_open_and_close(loaded):
     """Exercise solutions (and any other dropdown) start closed; a click on the title opens
     one, a click on its chevron closes it; a click on the link in its title (to the exercise)
-    follows the link without an error."""
+    opens it too, without an error."""
     page = loaded.page
     dropdowns = page.locator("article .admonition.dropdown, article details")
     for i in range(dropdowns.count()):
@@ -389,9 +389,15 @@ def test_solutions_open_and_close(loaded):
         assert not _content_visible(page, box), f"{label} did not close on a click on its chevron"
         links = title.locator("a[href^='#']")
         if links.count():
+            # "Solution to Exercise 4.2": the link in the title opens the solution too,
+            # instead of scrolling to the exercise just above it.
+            url = page.url
             links.first.click()
             page.wait_for_timeout(50)
-            assert not _content_visible(page, box), f"{label} opened on a click on its link"
+            assert _content_visible(page, box), f"{label} did not open on a click on its link"
+            assert page.url == url, f"{label}: the click on its link navigated to {page.url}"
+            chevron.click()
+            page.wait_for_timeout(50)
     assert not loaded.noise(), "\n".join(loaded.noise())
 
 
