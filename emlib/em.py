@@ -325,10 +325,15 @@ class EMModel:
             warnings.warn(f"X does not have valid feature names, but {name} was fitted with feature names",
                           UserWarning, stacklevel=3)
         elif fitted is not None and (len(fitted) != len(given) or (fitted != given).any()):
-            raise ValueError(
-                "The feature names should match those that were passed during fit. "
-                f"Fitted with {list(fitted)}, given {list(given)}: select and order X's columns as in fit."
-            )
+            unseen, missing = sorted(set(given) - set(fitted)), sorted(set(fitted) - set(given))
+            message = "The feature names should match those that were passed during fit.\n"
+            for names, what in ((unseen, "unseen at fit time"), (missing, "seen at fit time, yet now missing")):
+                if names:
+                    message += f"Feature names {what}:\n" + "".join(f"- {n}\n" for n in names[:5])
+                    message += "- ...\n" if len(names) > 5 else ""
+            if not unseen and not missing:
+                message += "Feature names must be in the same order as they were in fit.\n"
+            raise ValueError(message + "Select and order X's columns as in fit.")
 
     def _cast(self, array):
         """A fitted array in the dtype of the data it was fitted to (float32 stays float32)."""

@@ -290,6 +290,7 @@ class KMeans(EMModel):
                 f"init must be 'k-means++', 'random', a callable or an array of centres; got {self.init!r}."
             )
         check_choice(self.algorithm, "algorithm", ("lloyd", "elkan"))
+        check_choice(self.copy_x, "copy_x", (True, False))
 
     def _n_runs(self):
         given = not isinstance(self.init, str) and not callable(self.init)

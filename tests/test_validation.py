@@ -159,6 +159,10 @@ def test_kmeans_unknown_algorithm():
     assert "algorithm must be one of 'lloyd', 'elkan'" in fit_error(emlib.KMeans(2, algorithm="hamerly"))
 
 
+def test_kmeans_copy_x_not_a_bool():
+    assert "copy_x must be one of True, False; got 'yes'" in fit_error(emlib.KMeans(2, copy_x="yes"))
+
+
 def test_kmeans_unknown_init():
     assert "init must be 'k-means++', 'random', a callable or an array" in fit_error(emlib.KMeans(2, init="kmeans"))
 
