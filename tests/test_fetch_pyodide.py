@@ -1,7 +1,7 @@
 """scripts/fetch_pyodide.py takes only files whose sha256 is the official lock's, and trims the lock.
 
 These tests point it (EMLIB_PYODIDE_DIR) at a small directory laid out like a Pyodide distribution,
-with made-up package wheels, so they need no network."""
+with made-up package wheels (only the test suite's pure-Python wheels come from PyPI)."""
 
 import hashlib
 import io
@@ -11,6 +11,8 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import pytest
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "fetch_pyodide.py"
 RUNTIME = ["pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
@@ -31,7 +33,8 @@ def distribution(tmp_path, tamper=None):
     for name in RUNTIME:
         (source / name).write_bytes(name.encode())
     depends = {"numpy": [], "scipy": ["numpy"], "matplotlib": ["numpy", "six"], "threadpoolctl": [], "six": [],
-               "pandas": ["numpy"]}
+               "pandas": ["numpy"],
+               "scikit-learn": ["scipy", "joblib"], "joblib": [], "ipython": []}
     packages = {}
     for name, deps in depends.items():
         data = fake_wheel(name, "BSD License")
@@ -50,11 +53,12 @@ def fetch(source, out):
                           timeout=300)
 
 
-def test_a_file_that_differs_from_the_lock_stops_the_fetch(tmp_path):
+@pytest.mark.parametrize("tamper", ["scipy", "joblib"])
+def test_a_file_that_differs_from_the_lock_stops_the_fetch(tmp_path, tamper):
     out = tmp_path / "out"
-    result = fetch(distribution(tmp_path, tamper="scipy"), out)
+    result = fetch(distribution(tmp_path, tamper=tamper), out)
     assert result.returncode == 2, result.stderr
-    assert "scipy-1.0-py3-none-any.whl does not match the official lock" in result.stderr
+    assert f"{tamper}-1.0-py3-none-any.whl does not match the official lock" in result.stderr
     assert not out.exists()
 
 
@@ -65,10 +69,14 @@ def test_the_closure_is_shipped_with_a_trimmed_lock_and_provenance(tmp_path):
     lock = json.loads((out / "pyodide-lock.json").read_text())
     assert sorted(lock["packages"]) == ["matplotlib", "numpy", "scipy", "six", "threadpoolctl"]  # no pandas
     assert not (out / "pandas-1.0-py3-none-any.whl").exists()
+    # what only the tests need goes elsewhere, checked the same way
+    tests = json.loads((tmp_path / "out-tests" / "files.json").read_text())
+    assert {"scikit-learn-1.0-py3-none-any.whl", "joblib-1.0-py3-none-any.whl", "ipython-1.0-py3-none-any.whl"} < set(tests)
+    assert any(name.startswith("pytest-") for name in tests)
     for name in RUNTIME:
         assert (out / name).read_bytes() == name.encode()
     provenance = (out / "PROVENANCE.txt").read_text()
-    for name, entry in lock["packages"].items():
+    for entry in lock["packages"].values():
         assert f"{entry['file_name']}  {entry['sha256']}  BSD License" in provenance
     live = json.loads((out / "emlib-live.json").read_text())
     assert (out / live["emlib_wheel"]).is_file() and live["emlib_wheel"].startswith("emlib-")
