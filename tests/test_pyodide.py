@@ -19,8 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ["test_bernoulli.py", "test_browser_runtime.py", "test_checks.py", "test_datasets.py", "test_em.py",
-         "test_figures_early.py", "test_figures_late.py", "test_gmm.py", "test_history.py", "test_kmeans.py", "test_live_stepper.py",
-         "test_parallel.py", "test_plotting.py", "test_validation.py", "test_widgets.py"]
+         "test_figures_early.py", "test_figures_late.py", "test_gmm.py", "test_history.py", "test_kmeans.py",
+         "test_live_stepper.py", "test_parallel.py", "test_plotting.py", "test_validation.py", "test_widgets.py"]
 LEFT_OUT = ["test_parallel.py::test_run_keeps_the_order_and_raises_what_a_step_raises",
             "test_parallel.py::test_threads_follow_the_blas_limit",
             "test_widgets.py::test_a_saved_notebook_keeps_the_picture_not_the_widget_reference"]
