@@ -15,7 +15,7 @@ Where the files come from:
 - emlib itself: a wheel built from this repository (``pip wheel --no-deps .``).
 
 emlib's test suite under Pyodide needs a few more packages (scikit-learn, IPython, ipywidgets, pytest,
-hypothesis); they go to _offline/pyodide-tests/, which the site does not serve.
+hypothesis); they go to _build/pyodide-tests/, outside what the site serves (everything in _offline/).
 
 ``EMLIB_PYODIDE_DIR=/path/to/pyodide`` takes everything from a directory holding an official
 Pyodide 0.27.x distribution instead (its own lock is then the official one).
@@ -212,10 +212,10 @@ def main(out=OUT):
         (out / "emlib-live.json").write_text(json.dumps(
             {"pyodide": version, "packages": ["numpy", "scipy", "matplotlib"], "emlib_wheel": wheel_name}))
 
-        tests = out.with_name(out.name + "-tests")
+        tests = out.parent.parent / "_build" / "pyodide-tests" if out == OUT else out.with_name(out.name + "-tests")
         if tests.exists():
             shutil.rmtree(tests)
-        tests.mkdir()
+        tests.mkdir(parents=True)
         for file_name, data in test_contents.items():
             (tests / file_name).write_bytes(data)
         (tests / "files.json").write_text(json.dumps(list(test_contents)))
@@ -235,7 +235,7 @@ def main(out=OUT):
         (out / "PROVENANCE.txt").write_text("\n".join(lines) + "\n")
         size = sum(p.stat().st_size for p in out.iterdir())
         print(f"fetch_pyodide: Pyodide {version}, {len(shipped)} packages verified against the official lock, "
-              f"{wheel_name} -> {out}/ ({size / 2**20:.1f} MB); for emlib's tests under Pyodide: {tests.name}/")
+              f"{wheel_name} -> {out}/ ({size / 2**20:.1f} MB); for emlib's tests under Pyodide: {tests}/")
 
 
 if __name__ == "__main__":

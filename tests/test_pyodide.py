@@ -28,8 +28,8 @@ LEFT_OUT = ["test_parallel.py::test_run_keeps_the_order_and_raises_what_a_step_r
 
 def test_emlib_passes_its_tests_under_pyodide():
     assert shutil.which("node"), "Node.js is needed to run emlib's tests under Pyodide"
-    for folder in ("pyodide", "pyodide-tests"):
-        assert (ROOT / "_offline" / folder).is_dir(), f"_offline/{folder} is missing: run python scripts/fetch_pyodide.py"
+    for folder in ("_offline/pyodide", "_build/pyodide-tests"):
+        assert (ROOT / folder).is_dir(), f"{folder} is missing: run python scripts/fetch_pyodide.py"
     deselect = [arg for test in LEFT_OUT for arg in ("--deselect", f"tests/{test}")]
     result = subprocess.run(["node", "tests/pyodide/run_tests.mjs", "-q", "-p", "no:warnings",
                              *[f"tests/{name}" for name in FILES], *deselect],

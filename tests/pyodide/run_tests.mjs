@@ -1,6 +1,6 @@
 // emlib's tests under Pyodide in Node: node tests/pyodide/run_tests.mjs [pytest arguments]
 // Loads Pyodide and its packages from _offline/pyodide and the test-only wheels from
-// _offline/pyodide-tests (both written by scripts/fetch_pyodide.py), mounts this repository at
+// _build/pyodide-tests (both written by scripts/fetch_pyodide.py), mounts this repository at
 // /repo and runs pytest there on emlib's sources. Exits with pytest's status.
 import fs from "node:fs";
 import path from "node:path";
@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dist = path.join(repo, "_offline", "pyodide");
-const extra = path.join(repo, "_offline", "pyodide-tests");
+const extra = path.join(repo, "_build", "pyodide-tests");
 for (const dir of [dist, extra]) {
   if (!fs.existsSync(dir)) {
     console.error(`run_tests: ${dir} is missing; run python scripts/fetch_pyodide.py first`);
