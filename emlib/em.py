@@ -365,6 +365,7 @@ class EMModel:
             raise ValueError(f"{self._n_components_name} is {self._n_clusters()}, but warm_start=True continues a fit "
                              f"with {len(self._params[0])}; use warm_start=False to start afresh.")
         rng = check_random_state(self.random_state)
+        self._warm_bound = getattr(self, "lower_bound_", None) if warm else None
         best, finals = None, []
         with parallel.threads():  # the blocks of every step share the cores
             for _ in range(1 if warm else self._n_runs()):
@@ -512,9 +513,14 @@ class MixtureModel(EMModel):
 
     def _converged(self, history, q_prev, q, data):
         # scikit-learn's rule: the per-sample log-likelihood at the last two E-steps differs by < tol.
-        if q_prev is None:
+        # A warm start compares its first E-step with the last one of the fit it continues.
+        N = q.resp.shape[0]
+        if q_prev is not None:
+            change = (history[-2].log_likelihood - history[-4].log_likelihood) / N
+        elif self._warm_bound is not None:
+            change = history[-2].log_likelihood / N - self._warm_bound
+        else:
             return False
-        change = (history[-2].log_likelihood - history[-4].log_likelihood) / q.resp.shape[0]
         return abs(change) < self.tol
 
     def _final_score(self, history):

@@ -288,7 +288,7 @@ def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
                     textcoords="offset points", fontsize=8, color="0.35")
     ax.set_xlabel("half-step")
     ax.set_ylabel(_LABELS.get(quantity, quantity))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))  # half-steps are whole numbers
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # half-steps are whole numbers
     ax.ticklabel_format(axis="y", useOffset=False)  # −2135, not −2.135e2 plus an offset
     return CurveArtists(line, marker)
 
@@ -341,9 +341,9 @@ def plot_bound(step, ax=None, *, bottom=None):
         raise ValueError("plot_bound needs a mixture's history entry (k-means records a distortion, not a bound).")
     if bottom is None:
         bottom = _bound_floor(step.log_likelihood, step.elbo, step.kl)
-    # grey and hatched: no component's colour
-    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color="0.62", label="ELBO L(q, θ)")[0]
-    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, facecolor="white", edgecolor="black", hatch="///",
+    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[0], label="ELBO L(q, θ)")[0]
+    # orange, hatched: told apart from a component drawn in the same orange
+    kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, facecolor=PALETTE[1], edgecolor="black", hatch="///",
                     linewidth=0.8, label="KL(q ‖ p)")[0]
     (line,) = ax.plot([-0.45, 0.45], [step.log_likelihood] * 2, color="black", linewidth=2.0, label="log p(X | θ)")
     text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top", fontsize=7)
@@ -540,11 +540,11 @@ class StepFigure:
             self.fig.clear()
             if layout == "row":
                 ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
-                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.075,
-                                             right=0.98 if n_panels == 2 else 0.9, bottom=0.2, top=0.88, wspace=0.6)
+                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.1,
+                                             right=0.98 if n_panels == 2 else 0.9, bottom=0.2, top=0.88, wspace=0.7)
                 self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
             else:  # the data on top, the curve (and the bound) below
-                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.5, 1.0],
+                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.3, 1.0],
                                              left=0.22, right=0.8 if n_panels == 3 else 0.96, bottom=0.13, top=0.87,
                                              hspace=0.45, wspace=0.25)
                 self.axes = [self.fig.add_subplot(grid[0, :])]
@@ -640,10 +640,12 @@ class StepFigure:
         """The artists that :meth:`draw` changes, in drawing order (for blitting: a renderer can keep
         everything else as a cached background and redraw only these)."""
         a, out = self.artists, []
+        # spines are redrawn over what is redrawn next to them, as a full draw puts them on top
         if self.kind == "gmm2d":
-            out += [a["data"], *(e for row in a["gaussians"].ellipses for e in row), a["gaussians"].means]
+            out += [a["data"], *(e for row in a["gaussians"].ellipses for e in row), a["gaussians"].means,
+                    *self.axes[0].spines.values()]
         elif self.kind == "gmm1d":
-            out += [*a["mixture"].components, a["mixture"].mixture, a["data"]]
+            out += [*a["mixture"].components, a["mixture"].mixture, a["data"], *self.axes[0].spines.values()]
         elif self.kind == "bernoulli":
             for image in a["prototypes"]:  # the image covers its frame: redraw the coloured spines too
                 out += [image, *image.axes.spines.values(), image.axes.title]
@@ -654,7 +656,8 @@ class StepFigure:
             out += [km.points, km.centers]
         out.append(a["curve"].marker)
         if "bound" in a:
-            out.append(self.axes[2])  # its scale moves with every half-step: the whole panel is redrawn
+            # the zoom moves with every half-step: so do the ticks
+            out += [*a["bound"], self.axes[2].yaxis, *self.axes[2].spines.values()]
         out.append(self.status)
         return out
 

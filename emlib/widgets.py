@@ -33,7 +33,7 @@ from ._validation import ConvergenceWarning
 
 __all__ = ["AnnealingStepper", "EMStepper", "animate", "animate_annealing", "pictures_on_save", "show_annealing", "show_em"]
 
-FIGSIZE = (9, 3.2)
+FIGSIZE = (8, 3.0)  # inches; shown 112 px to the inch, rendered at twice that
 MAX_HTML_BYTES = 2 * 1024 * 1024  # the website's budget per animation
 
 
@@ -139,6 +139,11 @@ def _degeneracy(model, X):
     return ""
 
 
+def _lines(html, style=""):
+    """HTML for a widget's text: ipywidgets sets a one-control line height, too tall for prose."""
+    return f'<div style="{style}line-height:1.35">{html}</div>'
+
+
 _HELP = ("<b>E-step</b>: new responsibilities q (each point's share of each {unit}) for the current θ; θ stays. "
          "<b>M-step</b>: new θ ({params}) from those q; q stays.")
 
@@ -161,7 +166,7 @@ class EMStepper:
     the display falls back to a PNG of the shown half-step.
     """
 
-    def __init__(self, model, X, *, figsize=FIGSIZE, dpi=100, pixel_ratio=2, interval=700, start=0):
+    def __init__(self, model, X, *, figsize=FIGSIZE, dpi=112, pixel_ratio=2, interval=700, start=0):
         import ipywidgets as w
 
         self.X = _as_2d(X)
@@ -228,7 +233,7 @@ class EMStepper:
         unit = "cluster" if hasattr(model, "n_clusters") else "component"
         params = "the centres" if unit == "cluster" else "weights, means, covariances" \
             if hasattr(model, "covariance_type") else "weights and pixel probabilities"
-        self.help = w.HTML(f"<small>{_HELP.format(unit=unit, params=params)}</small>")
+        self.help = w.HTML(_lines(_HELP.format(unit=unit, params=params), "font-size:0.9em;"))
         step_row = w.HBox([self.play, self.buttons["start"], self.buttons["previous"], self.buttons["next"],
                            self.buttons["E"], self.buttons["M"]], layout=w.Layout(**wrap))
         slider_row = w.HBox([self.slider], layout=w.Layout(**wrap))
@@ -274,7 +279,7 @@ class EMStepper:
         self.slider.max = last
         self.play.max = last
         self._ready = True
-        self.message.value = self._summary(note)
+        self.message.value = _lines(self._summary(note))
         self.goto(start)
 
     def _summary(self, note):
@@ -337,7 +342,7 @@ class EMStepper:
         if self.t + 1 < len(phases) and phases[self.t + 1] == phase:
             return self.goto(self.t + 1)
         if self.t + 1 < len(phases):
-            self.status.value = self._status(self.t) + f" The next half-step is an {phases[self.t + 1]}-step."
+            self.status.value = _lines(self._status(self.t) + f" The next half-step is an {phases[self.t + 1]}-step.")
         return None
 
     def _on_slider(self, change):
@@ -353,7 +358,7 @@ class EMStepper:
         self.buttons["previous"].disabled = self.buttons["start"].disabled = t == 0
         self.buttons["E"].disabled = following != "E"
         self.buttons["M"].disabled = following != "M"
-        self.status.value = self._status(t)
+        self.status.value = _lines(self._status(t))
 
     # -- refitting
     def refit(self, n_components=None, covariance_type=None, init=None, seed=None):
@@ -382,7 +387,7 @@ class EMStepper:
         try:
             note = _fit(model, self.X)
         except ValueError as err:
-            self.message.value = f"<b>Refit failed:</b> {err}"
+            self.message.value = _lines(f"<b>Refit failed:</b> {err}")
             return None
         self._set_model(model, 0, note)
         return model
@@ -440,7 +445,7 @@ class _Annealing:
         ax_curve.set_xscale("log")
         ax_curve.invert_xaxis()  # left to right: soft to hard
         ax_curve.set_xlabel("ε (shared variance), decreasing →")
-        ax_curve.set_ylabel("mean of max_k r_nk")
+        ax_curve.set_ylabel("mean of max$_k$ r$_{nk}$")
         ax_curve.set_ylim(0, 1.05)
         (self.marker,) = ax_curve.plot([], [], "o", markersize=9, markerfacecolor="none",
                                        markeredgecolor=plotting.PALETTE[3], markeredgewidth=2)
@@ -469,7 +474,7 @@ class AnnealingStepper:
     k-means. ``goto(i)`` shows ``epsilons[i]`` (by default 25 values, large to small).
     """
 
-    def __init__(self, X, centers, epsilons=None, *, figsize=FIGSIZE, dpi=100, pixel_ratio=2, interval=400):
+    def __init__(self, X, centers, epsilons=None, *, figsize=FIGSIZE, dpi=112, pixel_ratio=2, interval=400):
         import ipywidgets as w
 
         self.X = _as_2d(X)
@@ -559,14 +564,18 @@ _PANELS = {
     "kmeans": "points coloured by cluster with centroids and Voronoi regions, and the distortion curve with "
               "the current half-step marked",
 }
-def _frames(n_steps, max_frames):
-    """Every half-step if they fit; else ``max_frames`` evenly spaced ones, the first and the last
-    included (each frame is labelled with its true half-step)."""
+def _frames(phases, max_frames):
+    """The half-steps an animation shows: every one if they fit; else θ₀ and evenly spaced
+    iterations, each as its E-step and its M-step (so every frame pair shows a gap close and open),
+    the last iteration included. Each frame is labelled with its true half-step."""
+    n_steps = len(phases)
     if max_frames is None or n_steps <= max_frames:
         return list(range(n_steps))
-    if max_frames < 2:
-        raise ValueError(f"max_frames must be at least 2 (the first and last half-steps), got {max_frames}.")
-    return [int(t) for t in np.unique(np.linspace(0, n_steps - 1, max_frames).round())]
+    if max_frames < 3:
+        raise ValueError(f"max_frames must be at least 3 (θ₀ and one E- and M-step), got {max_frames}.")
+    m_steps = [t for t, phase in enumerate(phases) if phase == "M"]
+    chosen = np.unique(np.linspace(0, len(m_steps) - 1, (max_frames - 1) // 2).round().astype(int))
+    return [0] + [t for i in chosen for t in (m_steps[i] - 1, m_steps[i])]
 
 
 def _encode(png, fmt, quality):
@@ -600,10 +609,10 @@ _PLAYER = """<figure class="emlib-animation" id="{uid}" style="margin:0 0 1em 0;
   var box = document.getElementById("{uid}");
   var data = JSON.parse(box.querySelector(".emlib-frames").textContent);
   var img = box.querySelector("img"), slider = box.querySelector("input"), caption = box.querySelector("figcaption");
-  var play = box.querySelector("[data-go=play]"), timer = null, i = 0;
+  var play = box.querySelector("[data-go=play]"), timer = null, i = 0, first = img.getAttribute("src");
   function show(j) {{
     i = Math.max(0, Math.min(data.src.length - 1, j));
-    img.src = data.src[i];  // a frame is loaded when it is first shown
+    img.src = data.src[i] || first;  // a frame is loaded when it is first shown (the first is in the img)
     img.alt = data.alt + " Now: " + data.label[i] + ".";
     slider.value = i; slider.setAttribute("aria-valuetext", data.label[i]);
     caption.textContent = data.label[i];
@@ -627,8 +636,10 @@ _PLAYER = """<figure class="emlib-animation" id="{uid}" style="margin:0 0 1em 0;
 def _player(srcs, labels, *, alt, what, note, interval, size, max_width, model=None):
     """A self-contained HTML player (first / previous / play / next and a slider) over image frames.
 
-    The frames are a JSON list of image URLs (data: URLs here) that the script shows one at a time;
-    each has a text label, shown under the image and given to the slider as its value text. The
+    The frames are a JSON list of image URLs (data: URLs here; the first is the ``img``'s own
+    ``src`` and listed as null) that the script shows one at a time; a build step may replace them
+    by files, which the browser then loads only when shown. Each frame has a text label, shown
+    under the image and given to the slider as its value text. The
     buttons are plain text: they need no icon font. ``model``, the :func:`emlib.live.spec` of the
     fit shown, is embedded for the website's "Run live". Returns the HTML.
     """
@@ -636,7 +647,7 @@ def _player(srcs, labels, *, alt, what, note, interval, size, max_width, model=N
     import uuid
 
     uid = "emlib-animation-" + uuid.uuid4().hex[:12]
-    frames = json.dumps({"src": srcs, "label": labels, "alt": alt}).replace("</", "<\\/")
+    frames = json.dumps({"src": [None] + srcs[1:], "label": labels, "alt": alt}).replace("</", "<\\/")
     return _PLAYER.format(uid=uid, first=srcs[0], alt=escape(alt + " Now: " + labels[0] + ".", quote=True),
                           width=size[0], height=size[1], last=len(srcs) - 1, what=escape(what, quote=True),
                           label0=escape(labels[0]), note=escape(note), frames=frames, interval=int(interval),
@@ -645,13 +656,22 @@ def _player(srcs, labels, *, alt, what, note, interval, size, max_width, model=N
                           + json.dumps(model).replace("</", "<\\/") + "</script>")
 
 
-def _note(shown, n_steps, unit):
+def _note(shown, n_steps, unit, iterations=None):
+    """The line under a player that says which frames it shows."""
     if len(shown) == n_steps:
         return f"Every {unit} is shown: {n_steps} frames."
-    gaps = np.diff(shown)
-    return (f"{len(shown)} of the {n_steps} {unit}s are shown, evenly spaced: every {gaps.min()}"
-            + (f"–{gaps.max()}" if gaps.max() != gaps.min() else "")
-            + f" {unit}s, the first and the last included; each frame is labelled with its own {unit}.")
+    if iterations is not None and len(iterations) == 1:
+        what = f"θ₀, then the E- and the M-step of iteration {iterations[0]}"
+    elif iterations is not None:  # E/M pairs of these iterations
+        gaps = np.diff(iterations)
+        listed = ", ".join(map(str, iterations[:3])) + ", …, " + str(iterations[-1])
+        what = (f"θ₀, then the E- and the M-step of iterations {listed} (every {gaps.min()}"
+                + (f"–{gaps.max()}" if gaps.max() != gaps.min() else "") + ")")
+    else:
+        gaps = np.diff(shown)
+        what = (f"every {gaps.min()}" + (f"–{gaps.max()}" if gaps.max() != gaps.min() else "")
+                + f" {unit}s, the first and the last included")
+    return f"{len(shown)} of the {n_steps} {unit}s are shown: {what}; each frame is labelled with its own {unit}."
 
 
 def _render_player(draw, renderer, chosen, labels, *, fmt, quality, **options):
@@ -670,7 +690,7 @@ def _within_budget(render, n_frames):
     html = render(n_frames)
     size = len(html.encode())
     if size > MAX_HTML_BYTES:
-        fewer = max(2, int(n_frames * 0.9 * MAX_HTML_BYTES / size))
+        fewer = max(3, int(n_frames * 0.9 * MAX_HTML_BYTES / size))
         warnings.warn(
             f"The animation was {size / 2**20:.1f} MB, over the 2 MB budget; it now shows {fewer} frames "
             f"instead of {n_frames}. Lower max_frames or dpi to choose yourself.",
@@ -714,11 +734,12 @@ def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, int
     what = {"init": "initial parameters θ₀", "E": "after the E-step", "M": "after the M-step"}
 
     def render(n_frames):
-        chosen = _frames(len(history), n_frames)
+        chosen = _frames(history.phases, n_frames)
         labels = [f"half-step {t} of {last} · iteration {history[t].iteration} · {what[history[t].phase]}"
                   for t in chosen]
         return _render_player(view.draw, renderer, chosen, labels, fmt=fmt, quality=quality, alt=alt,
-                              what="half-step", note=_note(chosen, len(history), "half-step"), interval=interval,
+                              what="half-step", interval=interval,
+                              note=_note(chosen, len(history), "half-step", [history[t].iteration for t in chosen[2::2]]),
                               size=fig.canvas.get_width_height(), max_width=int(1.2 * figsize[0] * dpi),
                               model=live.spec(model, X))
 

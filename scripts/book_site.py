@@ -121,14 +121,19 @@ PAGE_FIXES = (
     # <div class="proof admonition" id="proof">, <section id="exercise-content"> ...
     (re.compile(r'<div class="proof admonition" id="proof">'), '<div class="proof admonition prf-proof">'),
     (re.compile(r'<section id="(?:exercise|solution)-content">'), "<section>"),
-    # pydata-sphinx-theme's inline search (off in this book) loads the search index on every
-    # page; the search page loads its own copy
-    (re.compile(r'\s*<script src="[^"]*_static/searchtools\.js"></script>\s*'
-                r'<script src="[^"]*_static/language_data\.js"></script>\s*'
-                r'<script src="[^"]*searchindex\.js"></script>'), ""),
     # figures of the page's content (not the theme's logo): load when scrolled to
     (re.compile(r'<img (?![^>]*\bloading=)(?=[^>]*src="[^"]*_images/)'), '<img loading="lazy" '),
 )
+
+
+# pydata-sphinx-theme's inline search (off in this book) loads the search index and tools on
+# every page; only the search page needs them.
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*_static/searchtools\.js"></script>\s*'
+    r'<script src="[^"]*_static/language_data\.js"></script>\s*'
+    r'<script src="[^"]*searchindex\.js"></script>'
+)
+SEARCH_PAGE = "search.html"
 
 
 def _from_static(path: str) -> str:
@@ -254,6 +259,8 @@ def finish_pages(app: Sphinx, exception) -> None:
         fixed = _frames_to_files(text, page, outdir)
         for pattern, replacement in PAGE_FIXES:
             fixed = pattern.sub(replacement, fixed)
+        if rel != SEARCH_PAGE:
+            fixed = SEARCH_SCRIPTS.sub("", fixed)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
         if app.config.book_offline:
@@ -262,12 +269,24 @@ def finish_pages(app: Sphinx, exception) -> None:
                 logger.warning("%s: %s would fetch from another host: %s", NAME, rel, snippet)
 
 
+def singlehtml_nodes(app: Sphinx) -> None:
+    """Sphinx looks up a node's HTML writer under the builder's name, and falls back to
+    "html" only when no extension registered any for "singlehtml"; one does, so the proofs
+    of sphinx-proof would have none in the whole-book page that becomes the PDF."""
+    if app.builder.name == "singlehtml":
+        handlers = app.registry.translation_handlers
+        single = handlers.setdefault("singlehtml", {})
+        for node, visitors in handlers.get("html", {}).items():
+            single.setdefault(node, visitors)
+
+
 def setup(app: Sphinx):
     app.add_config_value("book_offline", False, "html")
     app.add_css_file(SITE_CSS, priority=900)
     app.add_js_file(SITE_JS, priority=900)
     app.add_js_file(TOGGLE_FIX, priority=900)
     app.connect("config-inited", configure, priority=900)
+    app.connect("builder-inited", singlehtml_nodes)
     app.connect("html-page-context", page_buttons, priority=600)
     app.connect("html-page-context", page_scripts, priority=900)
     app.connect("build-finished", finish_pages)

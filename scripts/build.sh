@@ -3,7 +3,8 @@
 #   bash scripts/build.sh
 # Creates .venv (python3 -m venv) if missing and installs requirements.txt into it,
 # fetches the browser assets from the npm registry (scripts/fetch_assets.sh) so that the
-# site works offline, then builds every page with warnings as errors.
+# site works offline, builds every page with warnings as errors, then prints the whole book
+# into _build/html/book.pdf with Debian's chromium (installed with apt-get if missing).
 # Environment: PYTHON (default python3) creates the venv; VENV (default .venv) may point
 # at an existing virtual environment instead.
 set -euo pipefail
@@ -24,6 +25,12 @@ fi
 echo "build: installing requirements.txt into $VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet -r requirements.txt
+# JupyterLab and Notebook 7 in this environment save emlib's steppers as their pictures, so a
+# reopened chapter shows the last half-step instead of "model not found" (emlib.widgets).
+# (The *.d folder only enables extensions; a setting goes in jupyter_server_config.json.)
+mkdir -p "$VENV/etc/jupyter"
+printf '{"ContentsManager": {"pre_save_hook": "emlib.widgets.pictures_on_save"}}\n' \
+    > "$VENV/etc/jupyter/jupyter_server_config.json"
 
 if command -v npm >/dev/null 2>&1; then
     bash scripts/fetch_assets.sh
@@ -47,3 +54,18 @@ export IPYTHONDIR
 start=$(date +%s)
 MPLBACKEND="$NOTEBOOK_MPLBACKEND" "$VENV/bin/jupyter-book" build -W -n --keep-going --all .
 echo "build: book built in $(( $(date +%s) - start )) s -> _build/html/index.html"
+
+# The whole book as one PDF: the single-page build reuses the notebooks executed above, and
+# scripts/book_pdf.py prints it with Debian's chromium (the browser tests use it too).
+CHROMIUM="${BOOK_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+    echo "build: installing Debian's chromium for the book's PDF and the browser tests"
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+fi
+start=$(date +%s)
+MPLBACKEND="$NOTEBOOK_MPLBACKEND" "$VENV/bin/jupyter-book" build -W -n --keep-going --builder singlehtml .
+"$VENV/bin/python" scripts/book_pdf.py
+echo "build: PDF printed in $(( $(date +%s) - start )) s -> _build/html/book.pdf"

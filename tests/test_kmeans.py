@@ -66,12 +66,14 @@ def _grid():
     return np.stack(np.meshgrid(np.arange(-4.0, 3), np.arange(-3.0, 4)), axis=-1).reshape(-1, 2)
 
 
-@pytest.mark.parametrize("case", ["uniform", "ties"])
+@pytest.mark.parametrize("case", ["uniform", "emptied", "ties"])
 def test_every_e_step_is_exact_and_its_margins_are_lower_bounds(case, monkeypatch):
-    if case == "uniform":
+    if case in ("uniform", "emptied"):
         rng = np.random.default_rng(3)
         X = rng.uniform(-1, 3, size=(3000, 3))
         init = X[:6]
+        if case == "emptied":  # two centres far away get no point: the M-step moves them onto samples
+            init = np.vstack([init, [[40.0, 40.0, 40.0], [-40.0, 40.0, 40.0]]])
     else:
         # centres 0 and 2 coincide at the grid's mean and never move (2 gets no point, 1 is far away
         # and gets none either, and empty clusters keep their centres): every point ties between 0
@@ -83,7 +85,9 @@ def test_every_e_step_is_exact_and_its_margins_are_lower_bounds(case, monkeypatc
     monkeypatch.setattr(kmeans, "_nearest_with_margins",
                         lambda data, centered, idx: examined.append(len(idx)) or measure(data, centered, idx))
     previous = None
+    counts = []
     for q in _hard_e_steps(X, init, 25, keep_empty=case == "ties"):
+        counts.append(q.counts)
         # the textbook E-step: distances as differences, argmin takes the first of tied centres
         d2 = ((X[:, None, :] - q.centers[None, :, :]) ** 2).sum(axis=2)
         assert np.array_equal(q.labels, d2.argmin(axis=1))
@@ -94,11 +98,13 @@ def test_every_e_step_is_exact_and_its_margins_are_lower_bounds(case, monkeypatc
         assert np.allclose(q.sums, sums, rtol=0, atol=1e-12 * np.abs(X).max() * len(X))
         assert q.changed == (len(X) if previous is None else np.count_nonzero(q.labels != previous.labels))
         previous = q
-    if case == "uniform":
+    if case != "ties":
         assert min(examined) < len(X) / 4  # the shortcut did skip most points
     else:
         assert examined == [len(X)] * len(examined)  # tied points have no margin: always examined
         assert np.all(previous.labels == 0)
+    if case == "emptied":  # emptied at first, then every cluster has points
+        assert np.count_nonzero(counts[0] == 0) == 2 and np.all(counts[-1] > 0)
 
 
 def test_distortion_never_rises(make_blobs):

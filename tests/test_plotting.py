@@ -406,3 +406,61 @@ def test_an_off_scale_start_does_not_flatten_the_curve():
     bar_low, bar_high = plotting.draw_step(fig, model.history_, X, 4).axes[2].get_ylim()
     assert ll[0] < bar_low and bar_high - bar_low < 5 * np.ptp(fit)
     plt.close(fig)
+
+
+def test_curve_ticks_are_whole_half_steps_and_values_without_offset(gmm):
+    fig = _figure()
+    ax = fig.add_subplot()
+    plotting.plot_curve(gmm.history_, 3, ax=ax)
+    fig.canvas.draw()
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)  # never "2.5"
+    assert ax.yaxis.get_offset_text().get_text() == ""  # no "−2.135e2" beside the axis
+
+
+def test_bound_panel_zooms_to_each_half_step(gmm, blobs):
+    """The bound panel's range follows the half-step: the KL gap of every M-step fills at least a
+    fifth of the panel, and log p and the ELBO are inside it."""
+    fig = _figure()
+    view = plotting.StepFigure(fig, gmm.history_, blobs)
+    ax = view.axes[2]
+    kls = gmm.history_.series("kl")
+    for t, phase in enumerate(gmm.history_.phases):
+        view.draw(t)
+        lo, hi = ax.get_ylim()
+        step = gmm.history_[t]
+        assert lo < step.log_likelihood < hi
+        if phase == "M":
+            assert view.artists["bound"].kl.get_height() == pytest.approx(kls[t], rel=1e-12)
+            assert kls[t] / (hi - lo) > 0.2, f"half-step {t}"
+            assert lo < step.elbo
+    assert ax.yaxis.get_offset_text().get_text() == ""
+
+
+@pytest.mark.parametrize("model", ["gmm", "kmeans", "bernoulli"])
+def test_stacked_layout_puts_the_data_above_the_other_panels(model, gmm, blobs):
+    if model == "kmeans":
+        history, X = _fit(emlib.KMeans(3, random_state=0), blobs).history_, blobs
+    elif model == "bernoulli":
+        X = datasets.load_digits_binary()[0][:150]
+        history = _fit(emlib.BernoulliMixture(3, random_state=0), X).history_
+    else:
+        history, X = gmm.history_, blobs
+    fig = Figure(figsize=(4, 4.2), dpi=50)
+    FigureCanvasAgg(fig)
+    view = plotting.StepFigure(fig, history, X, layout="stacked").draw(2)
+    top = view.axes[0].get_position()
+    for ax in view.axes[1:]:
+        assert ax.get_position().y1 < top.y0  # every other panel is below the data
+    with pytest.raises(ValueError, match="layout"):
+        plotting.StepFigure(fig, history, X, layout="column")
+
+
+def test_prototypes_are_numbered(blobs):
+    X = datasets.load_digits_binary()[0][:300]
+    model = _fit(emlib.BernoulliMixture(10, random_state=0), X)
+    fig = Figure(figsize=(8, 3), dpi=50)
+    FigureCanvasAgg(fig)
+    view = plotting.StepFigure(fig, model.history_, X).draw(-1)
+    titles = [ax.get_title() for ax in view.prototype_axes]
+    assert [t.splitlines()[0] for t in titles] == [f"#{k}" for k in range(10)]  # colours repeat after 8

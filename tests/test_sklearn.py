@@ -193,6 +193,30 @@ def test_emlib_imports_without_loading_scikit_learn():
     assert out.stdout.strip() == "False"
 
 
+def test_emlib_works_without_scikit_learn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, warnings, numpy as np; sys.modules['sklearn'] = None  # import sklearn now fails\n"
+        "import emlib\n"
+        "X = np.random.default_rng(0).normal(size=(50, 2))\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    emlib.GaussianMixture(2, max_iter=1, tol=0, random_state=0).fit(X)\n"
+        "assert issubclass(caught[0].category, emlib.ConvergenceWarning)\n"
+        "assert issubclass(emlib.ConvergenceWarning, UserWarning)\n"
+        "try:\n"
+        "    emlib.KMeans(2).predict(X)\n"
+        "    raise SystemExit('predict before fit did not raise')\n"
+        "except ValueError as err:\n"
+        "    assert isinstance(err, emlib.NotFittedError) and isinstance(err, AttributeError)\n"
+        "print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
 @pytest.mark.parametrize("cls", [emlib.GaussianMixture, emlib.KMeans])
 def test_a_random_state_object_is_accepted_and_advances(cls):
     X = blobs(5)
@@ -224,6 +248,21 @@ def test_warm_start_continues_from_the_fitted_parameters(cls):
         model.fit(np.hstack([X, X]))
     with pytest.raises(ValueError, match="n_components is 4, but warm_start=True continues a fit with 3"):
         model.set_params(n_components=4).fit(X)
+
+
+def test_a_warm_start_converges_as_scikit_learns_does():
+    # one iteration per fit: the change is measured against the last E-step of the fit continued,
+    # so the fits stop being flagged as not converged at the same refit as scikit-learn's
+    X = blobs(14)
+    kw = dict(n_components=3, warm_start=True, max_iter=1, tol=1e-6, weights_init=np.full(3, 1 / 3),
+              means_init=X[:3], precisions_init=np.stack([np.eye(2)] * 3))
+    ours, theirs = emlib.GaussianMixture(**kw), SKGaussianMixture(**kw)
+    flags = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(60):
+            flags.append((ours.fit(X).converged_, theirs.fit(X).converged_))
+    assert any(a for a, _ in flags) and [a for a, _ in flags] == [b for _, b in flags]
 
 
 def test_max_iter_zero_returns_the_initialisation_as_scikit_learn_does():
@@ -341,3 +380,21 @@ def test_feature_names_of_a_data_frame_like_input():
     with pytest.raises(ValueError, match="The feature names should match those that were passed during fit"):
         model.predict(renamed)
     assert not hasattr(emlib.KMeans(3, random_state=0).fit(X), "feature_names_in_")
+
+
+@pytest.mark.parametrize("cls", [emlib.GaussianMixture, emlib.BernoulliMixture, emlib.KMeans])
+def test_every_parameter_and_public_method_is_documented_numpydoc_style(cls):
+    import inspect
+    import re
+
+    doc = inspect.getdoc(cls)
+    section = doc.split("Parameters\n----------\n")[1].split("\n\n")[0]
+    documented = re.findall(r"^(\w+) : ", section, flags=re.MULTILINE)
+    assert documented == list(inspect.signature(cls.__init__).parameters)[1:]  # every one, in order
+    assert "Attributes\n----------\n" in doc
+    for name in ("fit", "predict", "score", "get_params", "set_params"):
+        method_doc = inspect.getdoc(getattr(cls, name))
+        assert "Returns\n-------\n" in method_doc, name
+        parameters = [p for p in inspect.signature(getattr(cls, name)).parameters if p != "self"]
+        for parameter in parameters:
+            assert re.search(rf"^\**{parameter} :", method_doc, flags=re.MULTILINE), (name, parameter)

@@ -271,7 +271,7 @@ def test_controls_wrap_and_read_in_full(stepper):
 def test_show_em_is_live_in_a_notebook_server_and_the_twin_elsewhere(stepper, X, monkeypatch):
     model = stepper.model
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    assert _frames(widgets.show_em(model, X, max_frames=4).data) == 4
+    assert _frames(widgets.show_em(model, X, max_frames=5).data) == 5
     monkeypatch.setenv("JPY_SESSION_NAME", "/tmp/chapter.ipynb")
     assert isinstance(widgets.show_em(model, X, max_frames=4), widgets.EMStepper)
 
@@ -343,6 +343,9 @@ def _player(html):
 
 def _frames(html, fmt="png"):
     srcs = _player(html)["src"]
+    first = re.search(r'<img src="([^"]+)"', html).group(1)
+    assert srcs[0] is None  # the first frame is the img's own src, not repeated
+    srcs = [first] + srcs[1:]
     assert all(src.startswith(f"data:image/{fmt};base64,") for src in srcs)
     return len(srcs)
 
@@ -356,7 +359,7 @@ def test_animate_is_small_self_contained_html(X):
     assert len(markup.encode()) < 2 * 1024 * 1024
     assert "font-awesome" not in markup and "<link" not in markup and "fa fa-" not in markup
     assert not re.search(r"(src|href)=\"https?:", markup)  # nothing from the network
-    assert _frames(markup) == min(len(model.history_), 30)  # the default max_frames
+    assert len(model.history_) > 30 and _frames(markup) == 29  # θ₀ and 14 E/M pairs: max_frames=30
     # accessibility: the image has alt text, the slider a label and a value text, the buttons words
     assert re.search(r'<img src="data:image/png[^"]+" alt="EM on GaussianMixture', markup)
     assert re.search(r'<input type="range"[^>]*aria-label="half-step"[^>]*aria-valuetext="half-step 0 of', markup)
@@ -374,21 +377,26 @@ def test_animate_every_half_step_when_few(X):
     assert [int(re.match(r"half-step (\d+) of", label).group(1)) for label in labels] == list(range(len(labels)))
 
 
-def test_animate_samples_evenly_and_labels_true_half_steps(X):
+def test_animate_samples_whole_iterations_evenly_and_labels_true_half_steps(X):
     model = _quiet(emlib.GaussianMixture(3, init_params="random", random_state=0, tol=1e-5), X)
     n = len(model.history_)
-    assert n > 12
-    markup = widgets.animate(model, X, max_frames=6, dpi=30).data
+    assert n > 14
+    markup = widgets.animate(model, X, max_frames=7, dpi=30).data
     labels = _player(markup)["label"]
-    shown = [int(re.match(r"half-step (\d+) of (\d+)", label).group(1)) for label in labels]
-    assert len(shown) == 6 and shown[0] == 0 and shown[-1] == n - 1
-    gaps = np.diff(shown)
+    parsed = [re.match(r"half-step (\d+) of (\d+) · iteration (\d+) · (.*)", label).groups() for label in labels]
+    shown = [int(p[0]) for p in parsed]
+    assert len(shown) == 7 and shown[0] == 0 and shown[-1] == n - 1
+    assert all(int(p[1]) == n - 1 for p in parsed)
+    for t, (_, _, iteration, what) in zip(shown, parsed):  # each label is its own half-step's
+        step = model.history_[t]
+        assert int(iteration) == step.iteration
+        assert what == {"init": "initial parameters θ₀", "E": "after the E-step", "M": "after the M-step"}[step.phase]
+    pairs = list(zip(shown[1::2], shown[2::2]))
+    assert all(m == e + 1 and model.history_[e].phase == "E" for e, m in pairs)  # an E-step and its M-step
+    iterations = [model.history_[m].iteration for _, m in pairs]
+    gaps = np.diff(iterations)
     assert gaps.max() - gaps.min() <= 1  # evenly spaced, not the first few and a jump to the end
-    assert all(f"of {n - 1}" in label for label in labels)
-    phases = [re.search(r"(initial parameters|after the [EM]-step)", label).group(1) for label in labels]
-    assert phases[0] == "initial parameters"
-    assert all(("E-step" if model.history_[t].phase == "E" else "M-step") in p for t, p in zip(shown[1:], phases[1:]))
-    assert f"6 of the {n} half-steps are shown" in markup
+    assert f"7 of the {n} half-steps are shown" in markup and f"iterations {iterations[0]}, " in markup
 
 
 def test_animate_frames_are_legible_on_a_phone(X):
