@@ -65,7 +65,12 @@
       });
     this.slider = el("input", { type: "range", min: "0", max: "0", value: "0", step: "1", "aria-label": "half-step",
       style: "flex:1 1 8em;min-width:8em;margin:0" });
-    this.slider.oninput = function () { self.send({ type: "show", t: parseInt(self.slider.value, 10) }); };
+    this.pending = null;  // a half-step the slider reached while the worker was busy
+    this.slider.oninput = function () {
+      var t = parseInt(self.slider.value, 10);
+      if (self.busy) self.pending = t;
+      else self.send({ type: "show", t: t });
+    };
     steps.appendChild(this.slider);
     this.image = el("img", { alt: "", width: "460", height: "483", style: "width:100%;max-width:460px;height:auto;display:block" });
     this.status = el("p", { class: "emlib-live-status", "aria-live": "polite" });
@@ -165,6 +170,11 @@
     this.buttons.next.disabled = data.next == null;
     this.buttons.E.disabled = data.next !== "E";
     this.buttons.M.disabled = data.next !== "M";
+    if (this.pending !== null) {
+      var t = this.pending;
+      this.pending = null;
+      if (t !== data.t) this.send({ type: "show", t: t });
+    }
     if (this.box.hidden) {
       // the first frame: the live stepper takes the animation's place
       this.box.hidden = false;

@@ -89,3 +89,22 @@ def test_run_live_steps_em_and_refits(live_page):
         assert stepper.get_by_label(label).count() == 1
     assert not log["external"], log["external"]
     assert not log["errors"], log["errors"]
+
+
+@pytest.mark.parametrize("broken", ["no WebAssembly", "no Python files"])
+def test_a_browser_that_cannot_run_python_says_so_and_keeps_the_animation(site, http_root, browser, broken):
+    context = browser.new_context()
+    if broken == "no WebAssembly":
+        context.add_init_script("delete window.WebAssembly")
+    context.route("**/*", lambda route: route.fulfill(status=404, body="")
+                  if "/pyodide/" in route.request.url or not route.request.url.startswith(http_root)
+                  else route.continue_())
+    page = context.new_page()
+    page.goto(urljoin(http_root, PAGE), wait_until="load")
+    page.get_by_role("button", name="Run live").first.click()
+    line = page.locator(".emlib-live-progress").first
+    page.wait_for_function("el => /cannot run Python|could not/.test(el.textContent)", arg=line.element_handle(),
+                           timeout=STEP_MS)
+    assert "The animation above still works." in line.inner_text()
+    assert page.locator("figure.emlib-animation").first.is_visible()
+    context.close()
