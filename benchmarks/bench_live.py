@@ -61,11 +61,19 @@ def main():
         opened = time.perf_counter()
         page.goto(root + args.page, wait_until="load")
         page.wait_for_load_state("networkidle")
+        # the progress line's messages, timed in the page
+        page.evaluate("""() => { window.phases = []; new MutationObserver(() => {
+            const line = document.querySelector('.emlib-live-progress');
+            if (line && line.textContent) window.phases.push([performance.now(), line.textContent]);
+        }).observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
         pressed = time.perf_counter()
         page.get_by_role("button", name="Run live").first.click()
+        clicked = page.evaluate("performance.now()")
         stepper = page.locator(".emlib-live").first
         stepper.wait_for(state="visible", timeout=600_000)
         first_frame = time.perf_counter()
+        phases = page.evaluate("window.phases")
+        shown = page.evaluate("performance.now()")
         files = [served_file(url, root) for url in dict.fromkeys(fetched)]
         files = [f for f in files if f is not None and f.is_file()]
         raw = sum(f.stat().st_size for f in files)
@@ -91,6 +99,9 @@ def main():
     print(f"bytes to the first live frame: {raw / 1e6:.1f} MB as served, {zipped / 1e6:.1f} MB gzipped")
     print(f"seconds to the first live frame: {first_frame - pressed:.1f} s from the press "
           f"({first_frame - opened:.1f} s from opening the page)")
+    marks = [(at, text) for i, (at, text) in enumerate(phases) if i == 0 or text != phases[i - 1][1]]
+    for (at, text), end in zip(marks, [at for at, _ in marks[1:]] + [shown]):
+        print(f"  {(at - clicked) / 1000:5.1f} s  +{(end - at) / 1000:4.1f} s  {text}")
     print(f"median seconds per click ({len(seconds)} clicks of Next/Previous): {statistics.median(seconds):.3f} s "
           f"(fastest {min(seconds):.3f}, slowest {max(seconds):.3f})")
     for name, target in TARGETS.items():
