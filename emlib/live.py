@@ -20,6 +20,7 @@ from .kmeans import KMeans
 
 __all__ = ["Frames", "LiveStepper", "from_spec", "spec"]
 
+MAX_DATA_BYTES = 512 * 1024  # larger data is not embedded in a page (its animation gets no "Run live")
 MODELS = {cls.__name__: cls for cls in (GaussianMixture, BernoulliMixture, KMeans)}
 _INITS = ("weights_init", "means_init", "precisions_init")
 
@@ -54,7 +55,8 @@ def _plain(value):
 def spec(model, X):
     """The model's settings and the data, as a JSON-able dict from which :func:`from_spec` refits the
     same model in a browser; None if the model cannot be described so (an emlib model with a seed
-    that is a random generator rather than an integer, or another class)."""
+    that is a random generator rather than an integer, or another class) or the data would take
+    more than MAX_DATA_BYTES of the page."""
     cls = type(model)
     if MODELS.get(cls.__name__) is not cls:
         return None
@@ -65,7 +67,10 @@ def spec(model, X):
     if any(getattr(model, n) is not None and params[n] is None for n in names):
         return None
     X = np.asarray(X, dtype=float)
-    return {"model": cls.__name__, "params": params, "X": _encode_X(X[:, None] if X.ndim == 1 else X)}
+    data = _encode_X(X[:, None] if X.ndim == 1 else X)
+    if len(data.get("bits", data.get("float64"))) > MAX_DATA_BYTES:
+        return None
+    return {"model": cls.__name__, "params": params, "X": data}
 
 
 def from_spec(description):

@@ -44,9 +44,11 @@ def test_initial_arrays_and_binary_data_survive_the_round_trip():
     assert again.beta_prior == (2, 2) and again.random_state == 1
 
 
-def test_a_seed_that_is_a_generator_cannot_be_described(faithful):
+def test_a_seed_that_is_a_generator_or_too_much_data_cannot_be_described(faithful):
     assert live.spec(emlib.GaussianMixture(2, random_state=np.random.default_rng(0)), faithful) is None
     assert live.spec(emlib.KMeans(2, random_state=4), faithful) is not None
+    many = np.random.default_rng(0).normal(size=(live.MAX_DATA_BYTES // 16 + 1, 2))  # 3 base64 bytes per 4
+    assert live.spec(emlib.KMeans(2, random_state=4), many) is None
 
 
 def test_the_stepper_steps_and_refits(faithful):
