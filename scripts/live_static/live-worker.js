@@ -21,7 +21,7 @@ function start(root) {
     await pyodide.loadPackage(manifest.packages, { messageCallback: function () {} });
     progress("Loading emlib…");
     await pyodide.loadPackage(base + manifest.emlib_wheel, { messageCallback: function () {} });
-    progress("Importing emlib and fitting…");
+    progress("Importing numpy, scipy, matplotlib and emlib…");
     await pyodide.runPythonAsync([
       "import json",
       "from emlib import live",
@@ -42,6 +42,7 @@ function start(root) {
 
 async function handle(message) {
   var pyodide = await ready;
+  if (message.type === "open") progress("Fitting the model and drawing its first half-step…");
   var call = {
     open: function () { return pyodide.globals.get("open_")(message.id, JSON.stringify(message.spec)); },
     show: function () { return pyodide.globals.get("show")(message.id, message.t); },

@@ -108,7 +108,7 @@
     [steps, this.image, this.status, this.value, refit, this.message, credit].forEach(function (node) { self.box.appendChild(node); });
     figure.insertAdjacentElement("afterend", this.box);
     steppers[this.id] = this;
-    this.progress("Starting Python in this page (the first time takes a while: about 45 MB)…");
+    this.progress("Starting Python in this page (Python and its packages are a large download: this takes a while)…");
     this.send({ type: "open", spec: spec });
   }
 
