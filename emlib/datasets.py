@@ -24,7 +24,8 @@ def blobs(means, covariances, n_samples=300, weights=None, random_state=None):
     n_samples = check_count(n_samples, "n_samples")
     weights = np.full(K, 1.0 / K) if weights is None else check_weights(weights, K, "weights")
     rng = check_random_state(random_state)
-    labels = rng.choice(K, size=n_samples, p=weights)
+    # as np.intp: choice gives int64, which np.bincount refuses on 32-bit platforms (WebAssembly)
+    labels = rng.choice(K, size=n_samples, p=weights).astype(np.intp)
     X = np.empty((n_samples, D))
     for k in range(K):
         idx = np.flatnonzero(labels == k)

@@ -653,5 +653,6 @@ class MixtureModel(EMModel):
         check_is_fitted(self, "history_")
         n_samples = check_count(n_samples, "n_samples")
         rng = check_random_state(self.random_state)
-        labels = rng.choice(len(self.weights_), size=n_samples, p=self._params.weights)
+        # as np.intp: choice gives int64, which np.bincount refuses on 32-bit platforms (WebAssembly)
+        labels = rng.choice(len(self.weights_), size=n_samples, p=self._params.weights).astype(np.intp)
         return self._sample_components(labels, rng), labels

@@ -88,7 +88,8 @@ def _rank_deficient(lower, stack):
     test: it does not depend on the units of X).
     """
     unexplained = np.diagonal(lower, axis1=1, axis2=2) ** 2
-    return (unexplained < _RANK_TOL * np.diagonal(stack, axis1=1, axis2=2)).any(axis=1)
+    # written as "not >=" so that a NaN factor counts too: Pyodide's numpy returns one instead of raising
+    return ~(unexplained >= _RANK_TOL * np.diagonal(stack, axis1=1, axis2=2)).all(axis=1)
 
 
 def _first_singular(stack, suspects):
@@ -375,7 +376,9 @@ def _precision_init_cholesky(precisions, covariance_type):
         try:
             chol[k] = np.linalg.cholesky(prec)  # P Pᵀ = Σ⁻¹ with P lower-triangular here
         except np.linalg.LinAlgError:
-            raise ValueError(f"precisions_init{where} must be positive definite.") from None
+            chol[k] = np.nan
+        if not np.isfinite(chol[k]).all():  # (Pyodide's numpy returns NaN instead of raising)
+            raise ValueError(f"precisions_init{where} must be positive definite.")
         inv_chol = solve_triangular(chol[k], np.eye(len(prec)), lower=True)
         cov[k] = inv_chol.T @ inv_chol  # Σ = P⁻ᵀ P⁻¹
     if covariance_type == "tied":

@@ -15,6 +15,7 @@ Results never depend on the number of threads: the blocks are the same, and part
 added in block order.
 """
 
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
@@ -54,7 +55,10 @@ def _pool(n_threads):
 
 
 def n_threads():
-    """The number of threads emlib uses: what the BLAS libraries are currently allowed."""
+    """The number of threads emlib uses: what the BLAS libraries are currently allowed (one in a
+    browser, where Python has no threads)."""
+    if sys.platform == "emscripten":
+        return 1
     if _fitting.get():
         return _fitting.get()
     counts = [lib.num_threads for lib in _controller().lib_controllers]
@@ -73,6 +77,9 @@ def threads():
     threads, OpenBLAS's helper threads keep spinning for a while, and they would take the cores
     the blocks are about to use.
     """
+    if sys.platform == "emscripten":
+        yield
+        return
     workers = n_threads()
     with _controller().limit(limits=1):
         token = _fitting.set(workers)

@@ -602,7 +602,7 @@ _PLAYER = """<figure class="emlib-animation" id="{uid}" style="margin:0 0 1em 0;
 </div>
 <figcaption aria-live="polite" style="font-size:0.9em">{label0}</figcaption>
 <p style="font-size:0.85em;margin:0.2em 0 0 0">{note}</p>
-<script type="application/json" class="emlib-frames">{frames}</script>
+<script type="application/json" class="emlib-frames">{frames}</script>{model}
 <script>
 (function () {{
   var box = document.getElementById("{uid}");
@@ -632,14 +632,15 @@ _PLAYER = """<figure class="emlib-animation" id="{uid}" style="margin:0 0 1em 0;
 </figure>"""
 
 
-def _player(srcs, labels, *, alt, what, note, interval, size, max_width):
+def _player(srcs, labels, *, alt, what, note, interval, size, max_width, model=None):
     """A self-contained HTML player (first / previous / play / next and a slider) over image frames.
 
     The frames are a JSON list of image URLs (data: URLs here; the first is the ``img``'s own
     ``src`` and listed as null) that the script shows one at a time; a build step may replace them
     by files, which the browser then loads only when shown. Each frame has a text label, shown
     under the image and given to the slider as its value text. The
-    buttons are plain text: they need no icon font. Returns the HTML.
+    buttons are plain text: they need no icon font. ``model``, the :func:`emlib.live.spec` of the
+    fit shown, is embedded for the website's "Run live". Returns the HTML.
     """
     import json
     import uuid
@@ -649,7 +650,9 @@ def _player(srcs, labels, *, alt, what, note, interval, size, max_width):
     return _PLAYER.format(uid=uid, first=srcs[0], alt=escape(alt + " Now: " + labels[0] + ".", quote=True),
                           width=size[0], height=size[1], last=len(srcs) - 1, what=escape(what, quote=True),
                           label0=escape(labels[0]), note=escape(note), frames=frames, interval=int(interval),
-                          max_width=max_width)
+                          max_width=max_width, model="" if model is None else
+                          '\n<script type="application/json" class="emlib-model">'
+                          + json.dumps(model).replace("</", "<\\/") + "</script>")
 
 
 def _note(shown, n_steps, unit, iterations=None):
@@ -712,6 +715,8 @@ def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, int
     frames (with a warning). An unfitted model is fitted. ``alt`` describes the panels (a default is
     written from the model). Returns an ``IPython.display.HTML``; its ``.data`` is the markup.
     """
+    from . import live
+
     if fmt not in ("jpeg", "png"):
         raise ValueError(f"fmt must be 'jpeg' or 'png', got {fmt!r}.")
     X = _as_2d(X)
@@ -734,7 +739,8 @@ def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, int
         return _render_player(view.draw, renderer, chosen, labels, fmt=fmt, quality=quality, alt=alt,
                               what="half-step", interval=interval,
                               note=_note(chosen, len(history), "half-step", [history[t].iteration for t in chosen[2::2]]),
-                              size=fig.canvas.get_width_height(), max_width=int(1.2 * figsize[0] * dpi))
+                              size=fig.canvas.get_width_height(), max_width=int(1.2 * figsize[0] * dpi),
+                              model=live.spec(model, X))
 
     n_frames = len(history) if max_frames is None else min(max_frames, len(history))
     return _within_budget(render, n_frames)

@@ -34,6 +34,9 @@ printf '{"ContentsManager": {"pre_save_hook": "emlib.widgets.pictures_on_save"}}
 
 if command -v npm >/dev/null 2>&1; then
     bash scripts/fetch_assets.sh
+    # Pyodide for the pages' "Run live" (after fetch_assets.sh, which empties _offline/); a file that
+    # does not match Pyodide's lock stops the build, a failed download only leaves "Run live" out
+    "$VENV/bin/python" scripts/fetch_pyodide.py || { status=$?; [ "$status" -eq 3 ] || exit "$status"; }
 else
     rm -rf _offline
     echo "build: npm not found, so MathJax and the widget scripts will load from CDNs (the site needs internet; the browser tests need the offline build: install Node.js/npm and rerun)"

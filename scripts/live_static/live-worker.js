@@ -1,0 +1,72 @@
+/* The Web Worker behind "Run live" (live.js starts it when the reader asks): Pyodide from the
+   site's pyodide/ folder, numpy, scipy, matplotlib and emlib's wheel from there too (the lock
+   lists only what the site serves, so nothing is fetched from elsewhere), then one
+   emlib.live.LiveStepper per animation. Messages are handled one at a time, in order. */
+"use strict";
+var ready = null;
+var queue = Promise.resolve();
+
+function progress(text) {
+  postMessage({ type: "progress", text: text });
+}
+
+function start(root) {
+  var base = root + "pyodide/";
+  importScripts(base + "pyodide.js");
+  return (async function () {
+    progress("Loading Python (Pyodide)…");
+    var pyodide = await loadPyodide({ indexURL: base, env: { MPLBACKEND: "Agg", HOME: "/home/pyodide" } });
+    var manifest = await (await fetch(base + "emlib-live.json")).json();
+    progress("Loading numpy, scipy and matplotlib…");
+    await pyodide.loadPackage(manifest.packages, { messageCallback: function () {} });
+    progress("Loading emlib…");
+    await pyodide.loadPackage(base + manifest.emlib_wheel, { messageCallback: function () {} });
+    progress("Importing numpy, scipy, matplotlib and emlib…");
+    await pyodide.runPythonAsync([
+      "import json",
+      "from emlib import live",
+      "steppers = {}",
+      "def reply(result, settings=None):",
+      "    return dict(result, png=bytes(result['png']), settings=settings)",
+      "def open_(key, spec):",
+      "    steppers[key] = live.LiveStepper(json.loads(spec))",
+      "    return reply(steppers[key].show(0), steppers[key].settings())",
+      "def show(key, t):",
+      "    return reply(steppers[key].show(t))",
+      "def refit(key, K, covariance_type, init, seed):",
+      "    return reply(steppers[key].refit(K, covariance_type, init, seed), steppers[key].settings())",
+    ].join("\n"));
+    return pyodide;
+  })();
+}
+
+async function handle(message) {
+  var pyodide = await ready;
+  if (message.type === "open") progress("Fitting the model and drawing its first half-step…");
+  var call = {
+    open: function () { return pyodide.globals.get("open_")(message.id, JSON.stringify(message.spec)); },
+    show: function () { return pyodide.globals.get("show")(message.id, message.t); },
+    refit: function () {
+      return pyodide.globals.get("refit")(message.id, message.K, message.covariance_type, message.init, message.seed);
+    }
+  }[message.type];
+  var result = call();
+  var data = result.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+  result.destroy();
+  data.id = message.id;
+  data.type = "frame";
+  postMessage(data, [data.png.buffer]);
+}
+
+onmessage = function (event) {
+  var message = event.data;
+  if (message.type === "start") {
+    ready = start(message.root);
+    ready.catch(function () {});  // each waiting message reports the failure to its stepper
+    return;
+  }
+  queue = queue.then(function () { return handle(message); }).catch(function (error) {
+    var text = String(error && error.message || error).trim().split("\n").pop();
+    postMessage({ type: "error", id: message.id, text: text });
+  });
+};
