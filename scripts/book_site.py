@@ -50,7 +50,9 @@ Page fixes, each found by the browser tests (our own files are in ``book_site_st
     * sphinx-proof and sphinx-exercise give every proof, theorem body, exercise body and
       solution body the same id (``proof``, ``proof-content``, ``exercise-content``,
       ``solution-content``), up to six times a page; the ids are dropped (``book-site.css`` styles proofs by class instead).
-    * Figures below the screen load when the reader scrolls to them (``loading="lazy"``).
+    * Figures below the screen load when the reader scrolls to them (``loading="lazy"``);
+      the search tools and index load on the search page only, sphinx-design's files on
+      pages that use its components only.
     * sphinx-book-theme's link blue has a 4.29:1 contrast on the tint of theorems and
       exercises, its orange hover colour 2.45:1 on white (axe color-contrast, serious):
       ``book-site.css`` darkens both.
@@ -134,6 +136,12 @@ SEARCH_SCRIPTS = re.compile(
     r'<script src="[^"]*searchindex\.js"></script>'
 )
 SEARCH_PAGE = "search.html"
+# sphinx-design's stylesheet and script (62 kB), on pages that use none of its components.
+SPHINX_DESIGN = re.compile(
+    r'\s*<link rel="stylesheet" type="text/css" href="[^"]*_static/sphinx-design\.min\.css[^"]*" />'
+    r'|\s*<script data-sd-tabs-storage-prefix="[^"]*" src="[^"]*_static/design-tabs\.js[^"]*"></script>'
+)
+USES_SPHINX_DESIGN = re.compile(r'class="(?:[^"]*\s)?sd-')
 
 
 def _from_static(path: str) -> str:
@@ -269,6 +277,8 @@ def finish_pages(app: Sphinx, exception) -> None:
             fixed = pattern.sub(replacement, fixed)
         if rel != SEARCH_PAGE:
             fixed = SEARCH_SCRIPTS.sub("", fixed)
+        if not USES_SPHINX_DESIGN.search(fixed):
+            fixed = SPHINX_DESIGN.sub("", fixed)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
         if app.config.book_offline:
