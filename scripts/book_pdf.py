@@ -38,7 +38,8 @@ PRINT_CSS = """
 html { font-size: 10.5pt; }
 .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header, .bd-header-article, .bd-footer,
 .bd-footer-article, .prev-next-area, #pst-back-to-top, .headerlink, .toggle-button,
-.copybtn, .anim-buttons, .anim-state, input.anim-slider, .anim-controls { display: none !important; }
+.copybtn, .anim-buttons, .anim-state, input.anim-slider, .anim-controls,
+figure.emlib-animation > div, .emlib-run-live { display: none !important; }
 .bd-main, .bd-content, .bd-article-container, .bd-page-width { max-width: none !important; }
 section.book-pdf-chapter { break-before: page; }
 #book-pdf-toc { break-after: page; }
@@ -93,6 +94,13 @@ SHOW_ALL = """async () => {
     for (let i = 0; i < 200 && animations.some(a => !(a.querySelector('img') || {}).src); i++)
         await new Promise(r => setTimeout(r, 50));
     animations.forEach(a => { const b = a.querySelector("button[title='Last frame']"); if (b) b.click(); });
+    // emlib's own players: the slider to its last frame, as a reader would drag it.
+    const players = Array.from(document.querySelectorAll('figure.emlib-animation'));
+    players.forEach(p => {
+        const slider = p.querySelector('input[type=range]');
+        slider.value = slider.max;
+        slider.dispatchEvent(new Event('input'));
+    });
     // Figures load when scrolled to (loading="lazy"): load them all now.
     document.querySelectorAll('img[loading="lazy"]').forEach(img => { img.loading = 'eager'; });
     await Promise.all(Array.from(document.images).map(img => img.complete ? null :
@@ -100,7 +108,7 @@ SHOW_ALL = """async () => {
     // Solutions and other dropdowns open.
     document.querySelectorAll('.toggle-hidden').forEach(el => el.classList.remove('toggle-hidden'));
     document.querySelectorAll('details').forEach(el => { el.open = true; });
-    return animations.length;
+    return animations.length + players.length;
 }"""
 
 FOOTER = (

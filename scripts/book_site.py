@@ -99,6 +99,9 @@ FRAMES_DIR = "_images/frames"
 DATA_IMAGE = re.compile(r'"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\\\n]+)"')
 SCRIPT = re.compile(r"<script( language=\"javascript\")?>(.*?)</script>", re.DOTALL)
 DEFERRED = "text/x-book-deferred"
+# emlib.widgets' own player, and a data: image in it (in an attribute or a JSON string)
+PLAYER = re.compile(r'<figure class="emlib-animation".*?</figure>', re.DOTALL)
+PLAYER_DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)")
 
 # ---- the whole book as one PDF (scripts/book_pdf.py writes it next to index.html) -----------
 BOOK_PDF = "book.pdf"
@@ -263,6 +266,27 @@ def _frames_to_files(text: str, page: Path, outdir: Path) -> str:
     return SCRIPT.sub(script, text)
 
 
+def _player_frames_to_files(text: str, page: Path, outdir: Path) -> str:
+    """The same for emlib's own players (``figure.emlib-animation``): their frames are data: URLs
+    in a JSON list and in the first ``img``; as files, the player fetches each frame when it is
+    first shown and the first one loads lazily, so a page loads no frame before its animation."""
+    frames = outdir / FRAMES_DIR
+    prefix = "../" * (len(page.relative_to(outdir).parts) - 1) + FRAMES_DIR
+
+    def to_file(match: re.Match) -> str:
+        data = base64.b64decode(match.group(2))
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{match.group(1)}"
+        frames.mkdir(parents=True, exist_ok=True)
+        if not (frames / name).exists():
+            (frames / name).write_bytes(data)
+        return f"{prefix}/{name}"
+
+    def player(match: re.Match) -> str:
+        return PLAYER_DATA_IMAGE.sub(to_file, match.group(0))
+
+    return PLAYER.sub(player, text)
+
+
 def finish_pages(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -272,7 +296,7 @@ def finish_pages(app: Sphinx, exception) -> None:
         if rel.startswith((f"{VENDOR}/", "_static/")):
             continue
         text = page.read_text(encoding="utf-8")
-        fixed = _frames_to_files(text, page, outdir)
+        fixed = _player_frames_to_files(_frames_to_files(text, page, outdir), page, outdir)
         for pattern, replacement in PAGE_FIXES:
             fixed = pattern.sub(replacement, fixed)
         if rel != SEARCH_PAGE:
