@@ -141,6 +141,13 @@ stub says `raise NotImplementedError`, then run the checker cell below it.
 ```
 """
 
+# What the intro says of the solutions, and what it says in the student edition instead.
+BOOK_SOLUTIONS = """Each exercise has a worked solution, folded away under the exercise: try first, then open
+it to compare. In the student edition the solutions are removed and only the checkers
+remain."""
+STUDENT_SOLUTIONS = """In this edition the exercises' solutions are removed: the checker below each exercise tells
+you when your function is right."""
+
 
 def main(out, executed_dir=ROOT / "_build" / "jupyter_execute" / "chapters"):
     out = Path(out).resolve()
@@ -152,7 +159,10 @@ def main(out, executed_dir=ROOT / "_build" / "jupyter_execute" / "chapters"):
     intro = book / "intro.md"
     lines = intro.read_text().splitlines(keepends=True)
     heading = next(i for i, line in enumerate(lines) if line.startswith("# "))
-    intro.write_text("".join(lines[: heading + 1]) + STUDENT_NOTE + "".join(lines[heading + 1:]))
+    text = "".join(lines[: heading + 1]) + STUDENT_NOTE + "".join(lines[heading + 1:])
+    if BOOK_SOLUTIONS not in text:
+        raise SystemExit(f"student_edition: intro.md no longer says {BOOK_SOLUTIONS!r}; update STUDENT_SOLUTIONS")
+    intro.write_text(text.replace(BOOK_SOLUTIONS, STUDENT_SOLUTIONS))
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
         nb = json.loads(path.read_text())
         target = out / "notebooks" / "chapters" / path.name

@@ -100,6 +100,11 @@ def test_student_website_serves_no_solution_in_any_file():
         assert "✓ check_" not in text, f"{path.relative_to(SITE)} shows a checker passing on a stub"
 
 
+def test_student_website_does_not_promise_solutions():
+    intro = html.unescape(re.sub(r"<[^>]+>", "", (SITE / "intro.html").read_text()))
+    assert "folded away" not in intro and "solutions are removed" in intro
+
+
 def test_student_website_shows_each_checker_failing_on_its_stub():
     for path in CHAPTERS:
         page = html.unescape(re.sub(r"<[^>]+>", "", (SITE / "chapters" / (path.stem + ".html")).read_text()))
