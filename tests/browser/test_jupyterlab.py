@@ -75,6 +75,8 @@ def _shut_down_kernels(base):
 
 def _open(browser, url, **context):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, **context)
+    if "/lab/" in url:
+        url += "?reset"  # a fresh workspace: JupyterLab would otherwise reopen the previous test's tabs
     page.goto(url)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_timeout(3000)  # the MyST renderer typesets after the cells appear
