@@ -38,15 +38,14 @@ PRINT_CSS = """
 html { font-size: 10.5pt; }
 .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header, .bd-header-article, .bd-footer,
 .bd-footer-article, .prev-next-area, #pst-back-to-top, .headerlink, .toggle-button,
-.copybtn, .anim-buttons, .anim-state, input.anim-slider, .anim-controls,
-figure.emlib-animation > div, .emlib-run-live { display: none !important; }
+.copybtn, figure.emlib-animation > div, .emlib-run-live { display: none !important; }
 .bd-main, .bd-content, .bd-article-container, .bd-page-width { max-width: none !important; }
 section.book-pdf-chapter { break-before: page; }
 #book-pdf-toc { break-after: page; }
 #book-pdf-toc ol { list-style: none; padding-left: 0; }
 #book-pdf-toc ol ol { padding-left: 1.5em; }
 #book-pdf-toc a { text-decoration: none; color: inherit; }
-img, figure, .animation, .cell_output, mjx-container[display="true"] { break-inside: avoid; }
+img, figure, .cell_output, mjx-container[display="true"] { break-inside: avoid; }
 mjx-container[display="true"] { overflow: visible !important; }
 .admonition.toggle-hidden > *, .toggle-hidden { display: block !important; visibility: visible !important; }
 """
@@ -87,14 +86,8 @@ ADD_TOC = """() => {
 
 SHOW_ALL = """async () => {
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
-    if (window.bookRunDeferred) window.bookRunDeferred();
-    // Each animation's player starts after its script has run: wait for its frame, then
-    // show the last half-step (the fitted model), where the player has that button.
-    const animations = Array.from(document.querySelectorAll('div.animation'));
-    for (let i = 0; i < 200 && animations.some(a => !(a.querySelector('img') || {}).src); i++)
-        await new Promise(r => setTimeout(r, 50));
-    animations.forEach(a => { const b = a.querySelector("button[title='Last frame']"); if (b) b.click(); });
-    // emlib's own players: the slider to its last frame, as a reader would drag it.
+    // Each animation at its last half-step (the fitted model): the slider to its end, as a
+    // reader would drag it.
     const players = Array.from(document.querySelectorAll('figure.emlib-animation'));
     players.forEach(p => {
         const slider = p.querySelector('input[type=range]');
@@ -108,7 +101,7 @@ SHOW_ALL = """async () => {
     // Solutions and other dropdowns open.
     document.querySelectorAll('.toggle-hidden').forEach(el => el.classList.remove('toggle-hidden'));
     document.querySelectorAll('details').forEach(el => { el.open = true; });
-    return animations.length + players.length;
+    return players.length;
 }"""
 
 FOOTER = (

@@ -17,11 +17,10 @@ Widgets
     show a widget is an error: tag its cell ``remove-cell``.
 
 Animations
-    An animation's frames are ``data:`` images inside its ``<script>``, several MB on a
-    page. Each frame is written to ``_images/frames/`` (named by its content) and the script
-    keeps only the file's address; the script itself becomes ``text/x-book-deferred`` and
-    ``book-site.js`` runs it when the animation comes near the screen, so a page loads no
-    frame until the reader gets there.
+    An animation's frames (``emlib.widgets``' player) are ``data:`` images, several MB on a
+    page. Each frame is written to ``_images/frames/`` (named by its content) and the player
+    keeps only the file's address: it fetches a frame when it first shows it, and its first
+    frame loads lazily, so a page loads no frame until the reader gets there.
 
 Header buttons
     The repository's address is set in one place, ``repository: url:`` in ``_config.yml``.
@@ -95,13 +94,9 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 # ---- animations ------------------------------------------------------------------------------
 FRAMES_DIR = "_images/frames"
-# A JavaScript string holding a data: image (base64 lines may end in a backslash-newline).
-DATA_IMAGE = re.compile(r'"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\\\n]+)"')
-SCRIPT = re.compile(r"<script( language=\"javascript\")?>(.*?)</script>", re.DOTALL)
-DEFERRED = "text/x-book-deferred"
 # emlib.widgets' own player, and a data: image in it (in an attribute or a JSON string)
 PLAYER = re.compile(r'<figure class="emlib-animation".*?</figure>', re.DOTALL)
-PLAYER_DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)")
+FRAME_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)")
 
 # ---- the whole book as one PDF (scripts/book_pdf.py writes it next to index.html) -----------
 BOOK_PDF = "book.pdf"
@@ -245,31 +240,8 @@ def page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
 
 
 def _frames_to_files(text: str, page: Path, outdir: Path) -> str:
-    """Move the data: images of a page's scripts into files; defer those scripts."""
-    frames = outdir / FRAMES_DIR
-    prefix = "../" * (len(page.relative_to(outdir).parts) - 1) + FRAMES_DIR
-
-    def to_file(match: re.Match) -> str:
-        data = base64.b64decode(match.group(2).replace("\\\n", "").replace("\n", ""))
-        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{match.group(1)}"
-        frames.mkdir(parents=True, exist_ok=True)
-        if not (frames / name).exists():
-            (frames / name).write_bytes(data)
-        return f'"{prefix}/{name}"'
-
-    def script(match: re.Match) -> str:
-        body = match.group(2)
-        if '"data:image/' not in body:
-            return match.group(0)
-        return f'<script type="{DEFERRED}">{DATA_IMAGE.sub(to_file, body)}</script>'
-
-    return SCRIPT.sub(script, text)
-
-
-def _player_frames_to_files(text: str, page: Path, outdir: Path) -> str:
-    """The same for emlib's own players (``figure.emlib-animation``): their frames are data: URLs
-    in a JSON list and in the first ``img``; as files, the player fetches each frame when it is
-    first shown and the first one loads lazily, so a page loads no frame before its animation."""
+    """Move the frames of a page's animations (``figure.emlib-animation``: data: URLs in a JSON
+    list and in the first ``img``) into files (see "Animations" above)."""
     frames = outdir / FRAMES_DIR
     prefix = "../" * (len(page.relative_to(outdir).parts) - 1) + FRAMES_DIR
 
@@ -282,7 +254,7 @@ def _player_frames_to_files(text: str, page: Path, outdir: Path) -> str:
         return f"{prefix}/{name}"
 
     def player(match: re.Match) -> str:
-        return PLAYER_DATA_IMAGE.sub(to_file, match.group(0))
+        return FRAME_DATA.sub(to_file, match.group(0))
 
     return PLAYER.sub(player, text)
 
@@ -296,7 +268,7 @@ def finish_pages(app: Sphinx, exception) -> None:
         if rel.startswith((f"{VENDOR}/", "_static/")):
             continue
         text = page.read_text(encoding="utf-8")
-        fixed = _player_frames_to_files(_frames_to_files(text, page, outdir), page, outdir)
+        fixed = _frames_to_files(text, page, outdir)
         for pattern, replacement in PAGE_FIXES:
             fixed = pattern.sub(replacement, fixed)
         if rel != SEARCH_PAGE:

@@ -42,50 +42,6 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
-
-/* Animations. scripts/book_site.py moves each animation's frames into image files and turns
-   the script that loads them into <script type="text/x-book-deferred">: it runs here when
-   its animation comes within a screen of the viewport, so a page loads no frame before the
-   reader gets near it. window.bookRunDeferred() runs them all (the PDF does, to print). */
-(function () {
-  var TYPE = "text/x-book-deferred";
-  function run(old) {
-    if (!old.parentNode) return;
-    var script = document.createElement("script");
-    script.textContent = old.textContent;
-    old.parentNode.replaceChild(script, old);
-  }
-  function all() {
-    return Array.prototype.slice.call(document.querySelectorAll('script[type="' + TYPE + '"]'));
-  }
-  window.bookRunDeferred = function () {
-    all().forEach(run);
-  };
-  function init() {
-    var scripts = all();
-    if (!scripts.length) return;
-    if (!("IntersectionObserver" in window)) return scripts.forEach(run);
-    var observer = new IntersectionObserver(
-      function (entries) {
-        entries.forEach(function (entry) {
-          if (!entry.isIntersecting) return;
-          observer.unobserve(entry.target);
-          entry.target.__bookScripts.forEach(run);
-        });
-      },
-      { rootMargin: "25% 0px" }
-    );
-    scripts.forEach(function (script) {
-      // A script has no box of its own: watch the output it belongs to.
-      var box = script.closest(".cell_output, .output") || script.parentElement;
-      if (!box.__bookScripts) observer.observe(box);
-      box.__bookScripts = (box.__bookScripts || []).concat(script);
-    });
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
-})();
-
 /* Wide content on narrow screens. (1) A figure keeps at least 60% of its own width
    (book-site.css lets it scroll sideways on a phone instead of shrinking its labels away):
    --book-min-width holds that width. (2) An inline formula wider than the line it sits in gets

@@ -109,21 +109,20 @@ def test_figures_and_animations_fit(phone_page):
     name, page = phone_page
     page.evaluate(
         """async () => {
-            if (window.bookRunDeferred) window.bookRunDeferred();
             document.querySelectorAll('img[loading="lazy"]').forEach(img => { img.loading = 'eager'; });
             await Promise.all(Array.from(document.images).map(img => img.complete ? null :
                 new Promise(r => { img.onload = img.onerror = r; })));
             await new Promise(r => setTimeout(r, 300));
         }"""
     )
-    figures = page.evaluate(OUT_OF_REACH, ".cell_output img:not(div.animation img):not(figure.emlib-animation img)")
+    figures = page.evaluate(OUT_OF_REACH, ".cell_output img:not(figure.emlib-animation img)")
     assert not figures, f"{name}: figures past the column at 390 px:\n" + "\n".join(figures[:10])
     # An animation's controls must be usable without scrolling sideways: it fits the column.
     wide = page.evaluate(
         """() => {
             """ + CONTENT_BOX + """
             const column = contentBox(document.querySelector('article.bd-article'));
-            return Array.from(document.querySelectorAll('article div.animation, article figure.emlib-animation')).map(a => {
+            return Array.from(document.querySelectorAll('article figure.emlib-animation')).map(a => {
                 const widest = Math.max(a.scrollWidth, ...Array.from(a.querySelectorAll('*'))
                     .map(e => e.getBoundingClientRect().right - column.left));
                 return widest > column.width + 1 ? `${Math.round(widest)} px in a ${Math.round(column.width)} px column` : null;
