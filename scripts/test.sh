@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Set everything up, build the book, and run every test.
 #   bash scripts/test.sh
-# 1. scripts/build.sh (venv, requirements, offline assets, book built with -W: the chapters'
-#    first run), then scripts/student.sh (the student edition; its website reuses the build's
-#    outputs and runs nothing again);
-# 2. Debian's chromium for the browser tests, if /usr/bin/chromium is missing;
-# 3. pytest tests/  (emlib's unit tests, the notebook hygiene test, the student notebooks run
+# 1. scripts/build.sh (venv, requirements, offline assets, Debian's chromium if missing, book
+#    built with -W: the chapters' first run, and its PDF), then scripts/student.sh (the student
+#    edition; its website reuses the build's outputs and runs nothing again);
+# 2. pytest tests/  (emlib's unit tests, the notebook hygiene test, the student notebooks run
 #    as a class runs them, the browser tests against _build/html);
-# 4. pytest --nbval-lax chapters/  (every chapter notebook runs and its asserts hold).
+# 3. pytest --nbval-lax chapters/  (every chapter notebook runs and its asserts hold).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,14 +18,6 @@ bash scripts/build.sh
 status=0
 # A failing student edition is reported, and the tests still run.
 bash scripts/student.sh || { status=$?; echo "test: scripts/student.sh FAILED (exit $status)"; }
-
-if [ ! -x /usr/bin/chromium ]; then
-    echo "test: installing Debian's chromium for the browser tests"
-    SUDO=""
-    if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
-fi
 
 start=$(date +%s)
 py_status=0
