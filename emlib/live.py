@@ -7,7 +7,6 @@ with a :class:`LiveStepper`, whose pictures are drawn by :class:`Frames`: the pa
 """
 
 import base64
-import inspect
 import warnings
 
 import numpy as np
@@ -60,11 +59,11 @@ def spec(model, X):
     cls = type(model)
     if MODELS.get(cls.__name__) is not cls:
         return None
-    names = [n for n in inspect.signature(cls.__init__).parameters if n not in ("self", "verbose", "copy_x")]
-    params = {n: _plain(getattr(model, n)) for n in names}
+    settings = {n: v for n, v in model.get_params().items() if n not in ("verbose", "copy_x")}
+    params = {n: _plain(v) for n, v in settings.items()}
     if model.random_state is not None and not isinstance(model.random_state, (int, np.integer)):
         return None
-    if any(getattr(model, n) is not None and params[n] is None for n in names):
+    if any(v is not None and params[n] is None for n, v in settings.items()):
         return None
     X = np.asarray(X, dtype=float)
     data = _encode_X(X[:, None] if X.ndim == 1 else X)
@@ -181,17 +180,10 @@ class LiveStepper:
     def refit(self, K, covariance_type, init, seed):
         """Fit a new model of the same class with these settings (the others unchanged, initial
         arrays dropped). A setting the model refuses leaves the fit as it was, with the reason."""
-        cls = type(self.model)
-        names = [n for n in inspect.signature(cls.__init__).parameters if n != "self"]
-        kwargs = {n: getattr(self.model, n) for n in names}
-        kwargs.update({n: None for n in _INITS if n in kwargs})
-        kwargs["n_clusters" if cls is KMeans else "n_components"] = int(K)
-        kwargs["init" if cls is KMeans else "init_params"] = init
-        kwargs["random_state"] = int(seed)
-        if cls is GaussianMixture:
-            kwargs["covariance_type"] = covariance_type
-        try:
-            self._fit(cls(**kwargs))  # changes nothing if the fit fails
+        from .widgets import _refit_settings
+
+        try:  # changes nothing if the fit fails
+            self._fit(type(self.model)(**_refit_settings(self.model, K, covariance_type, init, seed)))
         except ValueError as err:
             result = self.show()
             result["message"] = f"Refit failed: {err}"

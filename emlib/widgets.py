@@ -17,7 +17,6 @@ show "model not found" once the kernel is gone; :func:`pictures_on_save`, a Jupy
 pre-save hook, saves such outputs as their picture alone.
 """
 
-import inspect
 import io
 import os
 import warnings
@@ -34,6 +33,23 @@ __all__ = ["AnnealingStepper", "EMStepper", "animate", "animate_annealing", "pic
 
 FIGSIZE = (8, 3.0)  # inches; shown 112 px to the inch, rendered at twice that
 MAX_HTML_BYTES = 2 * 1024 * 1024  # the website's budget per animation
+
+
+def _refit_settings(model, n_components=None, covariance_type=None, init=None, seed=None):
+    """The parameters of a new model like ``model`` with these settings changed (None: unchanged);
+    ``*_init`` arrays are dropped, since the initialisation is now ``init``. What the live stepper
+    and the browser's stepper refit with."""
+    params = model.get_params()
+    params.update({name: None for name in ("weights_init", "means_init", "precisions_init") if name in params})
+    if n_components is not None:
+        params["n_clusters" if "n_clusters" in params else "n_components"] = int(n_components)
+    if covariance_type is not None and "covariance_type" in params:
+        params["covariance_type"] = covariance_type
+    if init is not None:
+        params["init" if "init" in params else "init_params"] = init
+    if seed is not None:
+        params["random_state"] = int(seed)
+    return params
 
 
 def _new_figure(figsize, dpi):
@@ -366,23 +382,10 @@ class EMStepper:
         Unchanged settings are taken from the current model; ``*_init`` arrays are dropped, since the
         initialisation is now ``init``. An error (say a singular covariance) is shown, not raised.
         """
-        cls = type(self.model)
-        names = [n for n in inspect.signature(cls.__init__).parameters if n != "self"]
-        kwargs = {n: getattr(self.model, n) for n in names if hasattr(self.model, n)}
-        for name in ("weights_init", "means_init", "precisions_init"):
-            if name in kwargs:
-                kwargs[name] = None
-        if n_components is not None:
-            kwargs[self._k_name] = int(n_components)
-        if covariance_type is not None and "covariance_type" in kwargs:
-            kwargs["covariance_type"] = covariance_type
-        if init is not None:
-            kwargs[self._init_name] = init
-        elif not isinstance(kwargs.get(self._init_name), str):  # an array of centres: use the dropdown's
+        kwargs = _refit_settings(self.model, n_components, covariance_type, init, seed)
+        if not isinstance(kwargs[self._init_name], str):  # an array of centres: use the dropdown's
             kwargs[self._init_name] = self.controls["init"].value
-        if seed is not None:
-            kwargs["random_state"] = int(seed)
-        model = cls(**kwargs)
+        model = type(self.model)(**kwargs)
         try:
             note = _fit(model, self.X)
         except ValueError as err:
