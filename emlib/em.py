@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _validation, parallel
+from . import _validation, distributed, parallel
 from ._validation import check_array, check_count, check_is_fitted, check_nonnegative, check_random_state
 from .history import History, Step
 
@@ -358,6 +358,8 @@ class EMModel:
         self : object
             The fitted model.
         """
+        if distributed.is_dask(X):  # a dask array: the same EM, one task graph per iteration
+            return distributed.fit(self, X)
         self._check_parameters()
         warm = getattr(self, "warm_start", False) and hasattr(self, "history_")
         if warm:  # start from the fitted parameters, so the number of features may not change
@@ -553,6 +555,7 @@ class MixtureModel(EMModel):
         )
 
     # ---- prediction -------------------------------------------------------------------------
+    @distributed.rowwise
     def predict_proba(self, X):
         """The responsibilities p(z_n = k | x_n, θ) under the fitted parameters.
 
@@ -568,6 +571,7 @@ class MixtureModel(EMModel):
         X = self._check_X(X)
         return self._posterior_from_params(X, self._params)
 
+    @distributed.rowwise
     def predict(self, X):
         """The most responsible component of every sample, argmax_k p(z_n = k | x_n, θ).
 
@@ -582,6 +586,7 @@ class MixtureModel(EMModel):
         X = self._check_X(X)
         return self._log_joint(self._prepare(X), self._params).argmax(axis=1)
 
+    @distributed.rowwise
     def score_samples(self, X):
         """The log-density log p(x_n | θ) of every sample.
 

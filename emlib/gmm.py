@@ -576,3 +576,55 @@ class GaussianMixture(MixtureModel):
             factor = np.linalg.cholesky(covariances[k])  # x = μ_k + L z with L Lᵀ = Σ_k
             X[idx] = means[k] + rng.standard_normal((len(idx), means.shape[1])) @ factor.T
         return X
+
+
+# statistics (provisional)
+class Statistics(NamedTuple):
+    """The sums the M-step needs from (X, r): N_k, the weighted means and the centred scatters."""
+
+    n: np.ndarray  # N_k = Σ_n r_nk, (K,)
+    mean: np.ndarray  # Σ_n r_nk x_n / N_k, (K, D)
+    scatter: np.ndarray  # Σ_n r_nk (x_n − mean_k)(x_n − mean_k)ᵀ, (K, D, D); its diagonal (K, D) for diag/spherical
+
+
+def statistics(X, resp, covariance_type="full"):
+    """:class:`Statistics` of the samples X (N, D) under responsibilities ``resp`` (N, K)."""
+    X, resp = np.asarray(X, dtype=float), np.asarray(resp, dtype=float)
+    n = resp.sum(axis=0)
+    mean = (resp.T @ X) / np.where(n > 0, n, 1.0)[:, None]
+    if covariance_type in ("full", "tied"):
+        scatter = np.empty((len(n), X.shape[1], X.shape[1]))
+        for k in range(len(n)):
+            diff = (X - mean[k]) * np.sqrt(resp[:, k])[:, None]
+            scatter[k] = diff.T @ diff
+    else:
+        scatter = np.stack([resp[:, k] @ (X - mean[k]) ** 2 for k in range(len(n))])
+    return Statistics(n, mean, scatter)
+
+
+def combine(a, b):
+    """The :class:`Statistics` of two sets of samples together, from theirs (Chan et al.'s pairwise update)."""
+    n = a.n + b.n
+    share = np.divide(b.n, n, out=np.zeros_like(n), where=n > 0)  # N_b / (N_a + N_b)
+    delta = b.mean - a.mean
+    mean = a.mean + share[:, None] * delta
+    between = (a.n * share)[:, None] * (delta[:, :, None] * delta[:, None, :] if a.scatter.ndim == 3 else delta**2).reshape(
+        len(n), -1)
+    return Statistics(n, mean, a.scatter + b.scatter + between.reshape(a.scatter.shape))
+
+
+def params_from_statistics(stats, covariance_type="full", reg_covar=1e-6):
+    """The M-step from :class:`Statistics`: π_k = N_k / N, μ_k, and Σ_k = scatter_k / N_k + reg_covar · I."""
+    nk = stats.n + 10 * np.finfo(float).eps  # N_k, kept > 0 as scikit-learn does
+    D = stats.mean.shape[1]
+    if covariance_type == "full":
+        covariances = stats.scatter / nk[:, None, None]
+        covariances[:, np.arange(D), np.arange(D)] += reg_covar
+    elif covariance_type == "tied":
+        covariances = stats.scatter.sum(axis=0) / nk.sum()
+        covariances.flat[:: D + 1] += reg_covar
+    else:
+        variances = stats.scatter / nk[:, None] + reg_covar
+        covariances = variances if covariance_type == "diag" else variances.mean(axis=1)
+    return GaussianParams(nk / nk.sum(), stats.mean * (stats.n / nk)[:, None], covariances,
+                          precision_cholesky(covariances, covariance_type), covariance_type)

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _validation
+from . import _validation, distributed
 from ._validation import (
     check_array,
     check_choice,
@@ -425,6 +425,7 @@ class KMeans(EMModel):
                 stacklevel=3,
             )
 
+    @distributed.rowwise
     def predict(self, X):
         """The nearest centre of every sample (the hard E-step).
 
@@ -456,6 +457,7 @@ class KMeans(EMModel):
         X = self._check_X(X)
         return -distortion(X, self._params.centers, e_step(X, self._params.centers))
 
+    @distributed.rowwise
     def transform(self, X):
         """The distance |x_n − μ_k| of every sample to every centre (scikit-learn's cluster-distance space).
 
@@ -511,3 +513,31 @@ class KMeans(EMModel):
                 )
         prefix = type(self).__name__.lower()
         return np.array([f"{prefix}{k}" for k in range(len(self._params.centers))], dtype=object)
+
+
+# statistics (provisional)
+class Statistics(NamedTuple):
+    """The sums the M-step needs from (X, z): N_k = #{n : z_n = k} (K,) and Σ_{n : z_n = k} x_n (K, D)."""
+
+    n: np.ndarray
+    sum_x: np.ndarray
+
+
+def statistics(X, labels, n_clusters=None):
+    """:class:`Statistics` of the samples X (N, D) assigned to clusters ``labels`` (N,)."""
+    K = int(labels.max()) + 1 if n_clusters is None else n_clusters
+    return Statistics(*_tallies(np.asarray(labels), np.asarray(X, dtype=float).T, K))
+
+
+def combine(a, b):
+    """The :class:`Statistics` of two sets of samples together: the sums add."""
+    return Statistics(a.n + b.n, a.sum_x + b.sum_x)
+
+
+def params_from_statistics(stats, old_centres):
+    """The M-step from :class:`Statistics`: every centre moves to its cluster's mean; an empty
+    cluster keeps its old centre (as :func:`m_step`)."""
+    new = np.array(old_centres, dtype=float, copy=True)
+    full = stats.n > 0
+    new[full] = stats.sum_x[full] / stats.n[full, None]
+    return new

@@ -1,0 +1,435 @@
+"""EM on a Dask cluster: the same fit for data split by rows over many machines.
+
+EM's M-step needs only sums over the samples (Chu et al., 2006): for a Gaussian mixture N_k, the
+weighted means and the centred scatters (``gmm.Statistics``), for a Bernoulli mixture N_k and
+Σ_n r_nk x_n, for k-means the clusters' counts and sums. Sums split over any partition of the rows,
+so every iteration is one map-reduce, built as one Dask task graph:
+
+- map, on the worker that holds each chunk of rows: the E-step at θ (the model module's public
+  ``log_joint`` / ``e_step``), the chunk's statistics (``statistics``) and its shares of the
+  history's sums: log p(X | θ), H(r), E_r[log p(X, Z | θ)], and, under the previous E-step's q,
+  E_q[log p(X, Z | θ)] and the cross-entropy −E_q[log p(Z | X, θ)] (the M entry's ELBO and KL);
+- reduce: a tree of ``combine`` (``SPLIT_EVERY`` chunks per node), in chunk order;
+- on the client: the module's ``params_from_statistics``, the same M-step as an in-memory fit,
+  and the history's entries, recorded exactly as :func:`emlib.em.run_em` records them.
+
+The workers keep nothing between iterations: the previous q of a chunk is recomputed from the
+previous θ (one more ``log_joint`` per chunk), so one small θ goes out and one small sum comes back
+per iteration. Recipes that need all of X at once (k-means++, the k-means start of a mixture,
+random responsibilities, a callable ``init``) run on a uniform sample of at most ``SAMPLE_BYTES``;
+when X is no larger, the sample is X itself and the fit equals the in-memory fit from the same seed.
+
+Dask is optional: this module imports it only when a dask array reaches a model, so ``import
+emlib`` does not import it.
+"""
+
+import copy
+import functools
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+from scipy.special import logsumexp
+
+from . import _validation
+from .history import History, Step
+
+SPLIT_EVERY = 8  # the tree reduction merges this many chunks' sums per task
+SAMPLE_BYTES = 2**24  # at most 16 MB of X reach the client, for the initialisation recipes
+
+
+def is_dask(X):
+    """Whether X is a Dask collection (array or data frame), told without importing Dask."""
+    return type(X).__module__.partition(".")[0] in ("dask", "dask_expr")
+
+
+def _modules():
+    from . import bernoulli, gmm, kmeans
+
+    return {"GaussianMixture": gmm, "BernoulliMixture": bernoulli, "KMeans": kmeans}
+
+
+def _kind(model):
+    from .bernoulli import BernoulliMixture
+    from .gmm import GaussianMixture
+
+    return "GaussianMixture" if isinstance(model, GaussianMixture) else (
+        "BernoulliMixture" if isinstance(model, BernoulliMixture) else "KMeans")
+
+
+# ---- checks ------------------------------------------------------------------------------
+def _check(model, X, n_features=None, known_rows=True):
+    """X as a dask array chunked by rows only, or an error that says how to get one."""
+    import dask.array as da
+
+    if not isinstance(X, da.Array):
+        raise TypeError(f"X is a {type(X).__name__}; emlib fits dask arrays. Convert a dask data frame with "
+                        "X = df.to_dask_array(lengths=True).")
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D dask array of shape (n_samples, n_features), got {X.ndim}-D of shape {X.shape}.")
+    if np.issubdtype(X.dtype, np.complexfloating) or not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
+        raise ValueError(f"X must hold real numbers, got dtype {X.dtype}.")
+    if known_rows and any(np.isnan(size) for size in X.chunks[0]):
+        raise ValueError("X's chunk sizes are unknown (as after boolean indexing or from a data frame); EM needs each "
+                         "chunk's rows. Compute them first: X = X.compute_chunk_sizes().")
+    if len(X.chunks[1]) > 1:
+        raise ValueError(f"X is split along its features into {len(X.chunks[1])} chunks {X.chunks[1]}; every chunk "
+                         "must hold whole rows. Rechunk by rows only: X = X.rechunk({0: 'auto', 1: -1}).")
+    if n_features is not None and X.shape[1] != n_features:
+        raise ValueError(f"X has {X.shape[1]} features, but {type(model).__name__} was fitted with {n_features}; "
+                         "pass data with the same columns.")
+    return X
+
+
+def _row_ranges(X):
+    stops = np.cumsum(X.chunks[0])
+    return [(int(stop - size), int(stop)) for size, stop in zip(X.chunks[0], stops)]
+
+
+# ---- one task graph: a function on every chunk, merged by a tree --------------------------
+def _fold(merge, parts):
+    return functools.reduce(merge, parts)
+
+
+def _map_reduce(X, function, merge, *args):
+    """``function(chunk, rows, *args)`` on every chunk of rows (``rows`` its (start, stop)), merged
+    in chunk order by a tree of ``merge``, computed as one graph; returns the root's value."""
+    import dask
+
+    shared = dask.delayed(args, traverse=False)  # θ once in the graph, not once per chunk
+    parts = [dask.delayed(function)(block, rows, shared)
+             for block, rows in zip(X.to_delayed().ravel(), _row_ranges(X))]
+    while len(parts) > 1:
+        parts = [dask.delayed(_fold)(merge, parts[i:i + SPLIT_EVERY]) for i in range(0, len(parts), SPLIT_EVERY)]
+    return dask.compute(parts[0])[0]
+
+
+def _chunk(block):
+    return np.asarray(block, dtype=float)
+
+
+class _Summary(NamedTuple):
+    """What one pass over X finds before the fit: its bad chunks and the features' moments."""
+
+    not_finite: list  # (start, stop) of the chunks holding NaN or infinity
+    not_binary: list  # (start, stop) of the chunks holding values other than 0 and 1
+    moments: object  # gmm.Statistics of X with one component: N, the mean and the per-feature scatter
+
+
+def _summarise(block, rows, shared):
+    from . import gmm
+
+    (binary,) = shared
+    X = _chunk(block)
+    finite = bool(np.isfinite(X).all())
+    moments = gmm.statistics(X, np.ones((len(X), 1)), "diag") if finite else None
+    return _Summary([] if finite else [rows], [rows] if binary and ((X != 0) & (X != 1)).any() else [], moments)
+
+
+def _merge_summaries(a, b):
+    from . import gmm
+
+    moments = a.moments if b.moments is None else b.moments if a.moments is None else gmm.combine(a.moments, b.moments)
+    return _Summary(a.not_finite + b.not_finite, a.not_binary + b.not_binary, moments)
+
+
+def _check_values(model, X):
+    """One pass over X: every chunk finite (and binary for a Bernoulli mixture); returns the features'
+    mean variance (k-means' scale for ``tol``)."""
+    binary = _kind(model) == "BernoulliMixture"
+    summary = _map_reduce(X, _summarise, _merge_summaries, binary)
+    for bad, what, fix in ((summary.not_finite, "NaN or infinity", "remove or impute those samples"),
+                           (summary.not_binary, "values other than 0 and 1",
+                            "threshold the data first, e.g. X = (X > 0.5).astype(float)")):
+        if bad:
+            (start, stop), more = bad[0], len(bad) - 1
+            raise ValueError(f"X holds {what} in the chunk of rows {start} to {stop - 1}"
+                             + (f" (and {more} more chunk{'s' * (more > 1)})" if more else "") + f"; {fix}.")
+    return float((summary.moments.scatter[0] / summary.moments.n[0]).mean())
+
+
+# ---- the mixtures: one evaluation per iteration ------------------------------------------
+class _Sums(NamedTuple):
+    """One evaluation at θ, summed over the chunks (q: the E-step before, at the previous θ)."""
+
+    terms: np.ndarray  # [log p(X | θ), H(r), E_r[log p(X, Z | θ)], E_q[log p(X, Z | θ)], −E_q[log p(Z | X, θ)]]
+    statistics: object  # the module's Statistics of r = p(Z | X, θ)
+
+
+def _expectation(resp, values):
+    """Σ_nk r_nk v_nk, where r_nk = 0 counts as 0 even against v_nk = −inf (0 · log 0 = 0)."""
+    return float(np.sum(resp * np.where(resp > 0, values, 0.0)))
+
+
+def _mixture_chunk(block, rows, shared):
+    kind, params, previous, kwargs = shared
+    module, X = _modules()[kind], _chunk(block)
+    log_joint = module.log_joint(X, params)  # log p(x_n, z_n = k | θ)
+    log_norm = logsumexp(log_joint, axis=1)  # log p(x_n | θ)
+    log_resp = log_joint - log_norm[:, None]  # Bayes' rule: log r_nk
+    resp = np.exp(log_resp)
+    terms = [log_norm.sum(), -_expectation(resp, log_resp), _expectation(resp, log_joint), 0.0, 0.0]
+    if previous is not None:
+        before = np.exp(module.e_step(X, previous)[0])  # q of the E-step before, recomputed here
+        terms[3:] = _expectation(before, log_joint), -_expectation(before, log_resp)
+    return _Sums(np.array(terms), module.statistics(X, resp, **kwargs))
+
+
+def _merge_sums(kind):
+    return functools.partial(_merge_sums_of, kind)
+
+
+def _merge_sums_of(kind, a, b):
+    return _Sums(a.terms + b.terms, _modules()[kind].combine(a.statistics, b.statistics))
+
+
+def _mixture_settings(model):
+    """The keyword arguments of the module's ``statistics`` and its M-step for this model."""
+    if _kind(model) == "GaussianMixture":
+        return {"covariance_type": model.covariance_type}, {"covariance_type": model.covariance_type,
+                                                            "reg_covar": model.reg_covar}
+    return {}, {"beta_prior": model.beta_prior}
+
+
+def _run_mixture(model, X, params):
+    kind = _kind(model)
+    module, (stat_kwargs, m_kwargs) = _modules()[kind], _mixture_settings(model)
+
+    def evaluate(params, previous):  # one task graph
+        sums = _map_reduce(X, _mixture_chunk, _merge_sums(kind), kind, params, previous, stat_kwargs)
+        return sums.terms, sums.statistics
+
+    history, N = _new_history(model), X.shape[0]
+    (log_lik, entropy, expected, _, _), statistics = evaluate(params, None)
+    prior = model._log_prior  # log p(θ), 0 for maximum likelihood
+    history._append(Step("init", 0, params, log_likelihood=log_lik + prior(params)))
+    converged = False
+    for iteration in range(1, model.max_iter + 1):
+        # E-step: q = p(Z | X, θ), whose KL to the posterior is 0 (the same distribution)
+        q_entropy = entropy
+        history._append(Step("E", iteration, params, log_likelihood=log_lik + prior(params),
+                             elbo=expected + q_entropy + prior(params), kl=0.0))
+        params, previous = module.params_from_statistics(statistics, **m_kwargs), params  # M-step, on the client
+        (log_lik, entropy, expected, expected_before, cross_before), statistics = evaluate(params, previous)
+        history._append(Step("M", iteration, params, log_likelihood=log_lik + prior(params),
+                             elbo=expected_before + q_entropy + prior(params), kl=cross_before - q_entropy))
+        if model.verbose:
+            model._print_iteration(history, N)
+        # scikit-learn's rule, as in memory: the per-sample log-likelihood at the last two E-steps
+        if iteration > 1:
+            change = (history[-2].log_likelihood - history[-4].log_likelihood) / N
+        elif model._warm_bound is not None:
+            change = history[-2].log_likelihood / N - model._warm_bound
+        else:
+            continue
+        if abs(change) < model.tol:
+            converged = True
+            break
+    return params, history, converged, None
+
+
+# ---- k-means ------------------------------------------------------------------------------
+def _kmeans_chunk(block, rows, shared):
+    from . import kmeans
+
+    centres, previous = shared
+    X = _chunk(block)
+    labels = kmeans.e_step(X, centres)  # the hard E-step at these centres
+    # [J(z, μ), J(z_before, μ), how many labels changed]
+    terms = [kmeans.distortion(X, centres, labels), 0.0, float(len(X))]
+    if previous is not None:
+        before = kmeans.e_step(X, previous)  # the E-step before, at the previous centres
+        terms[1:] = kmeans.distortion(X, centres, before), float(np.count_nonzero(labels != before))
+    return _Sums(np.array(terms), kmeans.statistics(X, labels, len(centres)))
+
+
+def _far_chunk(block, rows, shared):
+    """The chunk's n samples farthest from their new centres (assigned at the old ones), farthest first."""
+    from . import kmeans
+
+    old, new, n = shared
+    X = _chunk(block)
+    residual = X - new[kmeans.e_step(X, old)]
+    distances = np.einsum("nd,nd->n", residual, residual)
+    far = np.argsort(-distances, kind="stable")[:n]
+    return distances[far], X[far], n
+
+
+def _merge_far(a, b):
+    distances, points, n = np.concatenate([a[0], b[0]]), np.concatenate([a[1], b[1]]), a[2]
+    far = np.argsort(-distances, kind="stable")[:n]  # stable: among ties, the earlier row, as in memory
+    return distances[far], points[far], n
+
+
+def _run_kmeans(model, X, params, mean_variance):
+    from . import kmeans
+
+    def evaluate(centres, previous):  # one task graph
+        sums = _map_reduce(X, _kmeans_chunk, _merge_sums("KMeans"), centres, previous)
+        return sums.terms, sums.statistics
+
+    history = _new_history(model)
+    history._append(Step("init", 0, params))
+    (J, _, changed), statistics = evaluate(params.centers, None)
+    converged, iteration = False, 0
+    for iteration in range(1, model.max_iter + 1):
+        history._append(Step("E", iteration, params, distortion=J))
+        new = kmeans.params_from_statistics(statistics, params.centers)  # M-step, on the client
+        empty = statistics.n == 0
+        if empty.any():  # as in memory: an emptied cluster's centre moves to the farthest samples
+            new[empty] = _map_reduce(X, _far_chunk, _merge_far, params.centers, new, int(empty.sum()))[1]
+        previous, params = params.centers, kmeans.KMeansParams(new)
+        last_changed = changed
+        (J, J_before, changed), statistics = evaluate(params.centers, previous)
+        history._append(Step("M", iteration, params, distortion=J_before))
+        if model.verbose:
+            model._print_iteration(history, X.shape[0])
+        shift = ((history[-1].params.centers - history[-2].params.centers) ** 2).sum()
+        if last_changed == 0 or shift <= model.tol * mean_variance:
+            converged = True
+            break
+    if model.max_iter == 0 or last_changed != 0:  # the E-step that gives labels_, unless nothing changed
+        history._append(Step("E", iteration + 1, params, distortion=J))
+    return params, history, converged, statistics.n
+
+
+# ---- fit ----------------------------------------------------------------------------------
+def _new_history(model):
+    return History(model._posterior_from_params)
+
+
+def _sample(X, rng):
+    """X itself when it is at most SAMPLE_BYTES, else a uniform sample of rows of that size (in row order)."""
+    N, D = X.shape
+    size = max(SAMPLE_BYTES // (8 * D), 1)
+    if N <= size:
+        return np.asarray(X.compute(), dtype=float)
+    return np.asarray(X[np.sort(rng.choice(N, size=size, replace=False))].compute(), dtype=float)
+
+
+def fit(model, X):
+    """Fit ``model`` (a GaussianMixture, BernoulliMixture or KMeans) to a dask array X chunked by rows.
+
+    Called by the models' ``fit`` for a dask array; one task graph per EM iteration, on the Dask
+    scheduler in use (a ``dask.distributed.Client`` when one is connected). The fitted attributes
+    and ``history_`` are those of an in-memory fit; k-means' ``labels_`` is a dask array.
+
+    Parameters
+    ----------
+    model : GaussianMixture, BernoulliMixture or KMeans
+    X : dask.array.Array of shape (n_samples, n_features)
+        Chunked along the samples only.
+
+    Returns
+    -------
+    model : object
+        The fitted model.
+    """
+    model._check_parameters()
+    warm = getattr(model, "warm_start", False) and hasattr(model, "history_")
+    X = _check(model, X, model.n_features_in_ if warm else None)
+    if warm and len(model._params[0]) != model._n_clusters():
+        raise ValueError(f"{model._n_components_name} is {model._n_clusters()}, but warm_start=True continues a fit "
+                         f"with {len(model._params[0])}; use warm_start=False to start afresh.")
+    if X.shape[0] < model._n_clusters():
+        raise ValueError(f"X has {X.shape[0]} samples, fewer than {model._n_components_name}={model._n_clusters()}; "
+                         f"use more samples or a smaller {model._n_components_name}.")
+    model._dtype = np.float32 if X.dtype == np.float32 else np.float64
+    model.__dict__.pop("feature_names_in_", None)
+    mean_variance = _check_values(model, X)
+    rng = _validation.check_random_state(model.random_state)
+    model._warm_bound = getattr(model, "lower_bound_", None) if warm else None
+    kind, sample, best, finals = _kind(model), None, None, []
+    for _ in range(1 if warm else model._n_runs()):
+        if warm:
+            start = model._params
+        else:
+            sample = _sample(X, rng) if sample is None else sample
+            start = model._init_params(sample, rng)
+        if kind == "KMeans":
+            run = _run_kmeans(model, X, start, mean_variance)
+            score = -run[1][-1].distortion
+        else:
+            run = _run_mixture(model, X, start)
+            history = run[1]
+            score = history[-2].log_likelihood if len(history) > 1 else history[0].log_likelihood
+        finals.append(score)
+        if best is None or score > best[0]:
+            best = (score, run)
+    params, history, converged, counts = best[1]
+    if not converged and model.max_iter > 0:
+        warnings.warn(f"{type(model).__name__} did not converge within max_iter={model.max_iter} iterations "
+                      f"(tol={model.tol}); increase max_iter or tol, or check the initialisation.",
+                      _validation.ConvergenceWarning, stacklevel=3)
+    model.n_features_in_ = X.shape[1]
+    model.history_ = history
+    model.converged_ = converged
+    model.n_iter_ = sum(step.phase == "M" for step in history)
+    if kind == "KMeans":
+        _set_kmeans(model, X, params, history, np.array(finals), counts)
+    else:
+        from .em import Run
+
+        model._set_fitted(Run(params, history, converged, None), X, np.array(finals))
+    return model
+
+
+def _set_kmeans(model, X, params, history, finals, counts):
+    model._params = params
+    model.cluster_centers_ = model._cast(params.centers)
+    model.inertia_ = history[-1].distortion  # J of the last E-step, summed over the chunks
+    model.final_distortions_ = -finals
+    model.labels_ = map_rows(model, "predict", X)  # the last E-step's assignment, lazily
+    distinct = int(np.count_nonzero(counts))
+    if distinct < model.n_clusters:
+        warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than n_clusters ({model.n_clusters}). "
+                      "Possibly due to duplicate points in X.", _validation.ConvergenceWarning, stacklevel=4)
+
+
+# ---- prediction: lazily, chunk by chunk ---------------------------------------------------
+def _apply(block, model, name, block_info=None):
+    if not np.isfinite(block).all():
+        rows = block_info[0]["array-location"][0] if block_info else None
+        where = f"the chunk of rows {rows[0]} to {rows[1] - 1}" if rows and rows[0] is not None else "a chunk"
+        raise ValueError(f"X holds NaN or infinity in {where}; remove or impute those samples.")
+    return getattr(model, name)(block)
+
+
+def map_rows(model, name, X):
+    """``model.<name>(X)`` for a dask array X, as a dask array computed chunk by chunk when asked.
+
+    Parameters
+    ----------
+    model : fitted GaussianMixture, BernoulliMixture or KMeans
+    name : str
+        A method that maps every row to a value or a row: "predict", "predict_proba",
+        "score_samples" or "transform".
+    X : dask.array.Array of shape (n_samples, n_features)
+
+    Returns
+    -------
+    out : dask.array.Array of shape (n_samples,) or (n_samples, n_columns)
+    """
+    _validation.check_is_fitted(model, "history_")
+    X = _check(model, X, model.n_features_in_, known_rows=False)  # chunk by chunk, so their sizes may be unknown
+    # what the workers need: the fitted parameters, not the history or the training labels
+    light = copy.copy(model)
+    light.__dict__.pop("labels_", None)
+    light.history_ = History(None)
+    probe = getattr(light, name)(np.zeros((1, X.shape[1]), dtype=X.dtype))  # the output's shape and dtype
+    if probe.ndim == 1:
+        return X.map_blocks(_apply, light, name, drop_axis=1, dtype=probe.dtype, meta=np.empty((0,), probe.dtype))
+    return X.map_blocks(_apply, light, name, chunks=(X.chunks[0], (probe.shape[1],)), dtype=probe.dtype,
+                        meta=np.empty((0, 0), probe.dtype))
+
+
+def rowwise(method):
+    """Decorate a prediction method so that a dask array gets a lazy dask array (see :func:`map_rows`)."""
+
+    @functools.wraps(method)
+    def wrapper(self, X, *args, **kwargs):
+        if is_dask(X):
+            return map_rows(self, method.__name__, X)
+        return method(self, X, *args, **kwargs)
+
+    return wrapper
