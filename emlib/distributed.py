@@ -29,7 +29,6 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import logsumexp
 
 from . import _validation
 from .history import History, Step
@@ -164,9 +163,8 @@ def _expectation(resp, values):
 def _mixture_chunk(block, rows, shared):
     kind, params, previous, kwargs = shared
     module, X = _modules()[kind], _chunk(block)
-    log_joint = module.log_joint(X, params)  # log p(x_n, z_n = k | θ)
-    log_norm = logsumexp(log_joint, axis=1)  # log p(x_n | θ)
-    log_resp = log_joint - log_norm[:, None]  # Bayes' rule: log r_nk
+    log_resp, log_norm = module.e_step(X, params)  # log r_nk and log p(x_n | θ)
+    log_joint = log_resp + log_norm[:, None]  # log p(x_n, z_n = k | θ) = log r_nk + log p(x_n | θ)
     resp = np.exp(log_resp)
     terms = [log_norm.sum(), -_expectation(resp, log_resp), _expectation(resp, log_joint), 0.0, 0.0]
     if previous is not None:
@@ -298,6 +296,17 @@ def _new_history(model):
     return History(model._posterior_from_params)
 
 
+def _needs_sample(model):
+    """Whether the model's initialisation reads X (not when the start is given in full, or drawn
+    without the data)."""
+    kind = _kind(model)
+    if kind == "GaussianMixture":
+        return any(value is None for value in (model.weights_init, model.means_init, model.precisions_init))
+    if kind == "BernoulliMixture":
+        return model.means_init is None and model.init_params == "random_from_data"
+    return isinstance(model.init, str) or callable(model.init)
+
+
 def _sample(X, rng):
     """X itself when it is at most SAMPLE_BYTES, else a uniform sample of rows of that size (in row order)."""
     N, D = X.shape
@@ -344,7 +353,8 @@ def fit(model, X):
         if warm:
             start = model._params
         else:
-            sample = _sample(X, rng) if sample is None else sample
+            if sample is None:
+                sample = _sample(X, rng) if _needs_sample(model) else np.empty((0, X.shape[1]))
             start = model._init_params(sample, rng)
         if kind == "KMeans":
             run = _run_kmeans(model, X, start, mean_variance)

@@ -31,8 +31,8 @@ def blobs(seed=0):
 
 
 X = blobs()
-# 23 chunks of 40 rows and a last one of 20: more than SPLIT_EVERY, so the tree has several levels
-DX = da.from_array(X, chunks=(40, -1))
+# 9 chunks of 100 rows: more than SPLIT_EVERY (8), so the tree has two levels
+DX = da.from_array(X, chunks=(100, -1))
 
 
 def assert_same_fit(memory, dask_fit):
@@ -66,7 +66,7 @@ def fit_both(model_class, data, chunks, **params):
 
 @pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
 def test_gaussian_mixture_matches_the_in_memory_fit(covariance_type):
-    memory, dask_fit = fit_both(emlib.GaussianMixture, X, 40, n_components=3, covariance_type=covariance_type,
+    memory, dask_fit = fit_both(emlib.GaussianMixture, X, 100, n_components=3, covariance_type=covariance_type,
                                 random_state=1, max_iter=8, tol=0)
     assert_same_fit(memory, dask_fit)
     for name in ("weights_", "means_", "covariances_", "precisions_cholesky_", "precisions_"):
@@ -95,7 +95,7 @@ def test_bernoulli_mixture_matches_the_in_memory_fit(beta_prior):
 
 
 def test_kmeans_matches_the_in_memory_fit():
-    memory, dask_fit = fit_both(emlib.KMeans, X, 40, n_clusters=4, random_state=0, max_iter=100)
+    memory, dask_fit = fit_both(emlib.KMeans, X, 100, n_clusters=4, random_state=0, max_iter=100)
     assert memory.converged_
     assert_same_fit(memory, dask_fit)
     np.testing.assert_allclose(dask_fit.cluster_centers_, memory.cluster_centers_, rtol=1e-10)
@@ -108,7 +108,7 @@ def test_kmeans_moves_an_emptied_cluster_as_in_memory():
     # the fourth centre is far from every sample: its cluster is empty after the first E-step, and
     # the M-step moves it to the sample farthest from its new centre (which needs its own pass)
     init = np.vstack([X[:3], [[100.0, 100.0, 100.0]]])
-    memory, dask_fit = fit_both(emlib.KMeans, X, 40, n_clusters=4, init=init, max_iter=3, tol=0)
+    memory, dask_fit = fit_both(emlib.KMeans, X, 100, n_clusters=4, init=init, max_iter=3, tol=0)
     assert not np.allclose(memory.history_[2].params.centers[3], init[3])  # it moved
     assert_same_fit(memory, dask_fit)
 
@@ -116,7 +116,7 @@ def test_kmeans_moves_an_emptied_cluster_as_in_memory():
 def test_kmeans_keeps_the_same_one_of_several_starts():
     # three starts that end at three different distortions (starts that reach the same optimum
     # tie to rounding, and either may then be kept)
-    memory, dask_fit = fit_both(emlib.KMeans, X, 40, n_clusters=6, init="random", n_init=3, random_state=1,
+    memory, dask_fit = fit_both(emlib.KMeans, X, 100, n_clusters=6, init="random", n_init=3, random_state=1,
                                 max_iter=4, tol=0)
     assert len(np.unique(memory.final_distortions_.round(6))) == 3
     assert_same_fit(memory, dask_fit)
@@ -169,14 +169,14 @@ def test_bad_chunks_are_named_with_their_rows():
         model.fit(DX[DX[:, 0] > 0])
     bad = X.copy()
     bad[345, 1] = np.nan
-    with pytest.raises(ValueError, match="NaN or infinity in the chunk of rows 320 to 359"):
-        model.fit(da.from_array(bad, chunks=(40, -1)))
+    with pytest.raises(ValueError, match="NaN or infinity in the chunk of rows 300 to 399"):
+        model.fit(da.from_array(bad, chunks=(100, -1)))
     bad[10, 0] = np.inf
-    with pytest.raises(ValueError, match=r"rows 0 to 39 \(and 1 more chunk\)"):
-        model.fit(da.from_array(bad, chunks=(40, -1)))
+    with pytest.raises(ValueError, match=r"rows 0 to 99 \(and 1 more chunk\)"):
+        model.fit(da.from_array(bad, chunks=(100, -1)))
     fitted = emlib.GaussianMixture(2, random_state=0).fit(X)
-    with pytest.raises(ValueError, match="NaN or infinity in the chunk of rows (0 to 39|320 to 359)"):  # either may fail first
-        fitted.predict(da.from_array(bad, chunks=(40, -1))).compute()
+    with pytest.raises(ValueError, match="NaN or infinity in the chunk of rows (0 to 99|300 to 399)"):  # either may fail first
+        fitted.predict(da.from_array(bad, chunks=(100, -1))).compute()
     with pytest.raises(ValueError, match="X has 2 features, but GaussianMixture was fitted with 3"):
         fitted.predict(DX[:, :2])
     with pytest.raises(ValueError, match=r"values other than 0 and 1 in the chunk of rows 40 to 79.*threshold"):
