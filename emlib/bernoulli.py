@@ -94,14 +94,96 @@ def log_likelihood(X, params):
     return float(e_step(X, params)[1].sum())
 
 
-def m_step(X, resp, beta_prior=None):
-    """The M-step for responsibilities ``resp`` (N, K); with ``beta_prior=(a, b)`` the MAP update."""
+class Statistics(NamedTuple):
+    """The expected sufficient statistics of a Bernoulli mixture: N_k = Σ_n r_nk, shape (K,), and
+    Σ_n r_nk x_nd, shape (K, D), the expected number of ones of feature d in component k."""
+
+    n: np.ndarray
+    sum_x: np.ndarray
+
+
+def statistics(X, resp):
+    """The statistics N_k and Σ_n r_nk x_n of binary data X under responsibilities r.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+        Binary samples x_n.
+    resp : array-like of shape (N, K)
+        The responsibilities r_nk.
+
+    Returns
+    -------
+    stats : Statistics
+        ``n`` (K,) and ``sum_x`` (K, D).
+    """
     X = check_array(X)
-    prior = _check_beta_prior(beta_prior)
     resp = np.asarray(resp, dtype=float)
     if resp.ndim != 2 or resp.shape[0] != X.shape[0]:
         raise ValueError(f"resp must have shape (n_samples, n_components) = ({X.shape[0]}, K), got {resp.shape}.")
-    return _m_step(X, resp, prior)
+    return Statistics(resp.sum(axis=0), resp.T @ X)
+
+
+def combine(a, b):
+    """The statistics of two blocks of samples together: both are sums over n, so they add.
+
+    Parameters
+    ----------
+    a, b : Statistics
+        The statistics of two disjoint blocks of samples, under the same components.
+
+    Returns
+    -------
+    stats : Statistics
+    """
+    return Statistics(a.n + b.n, a.sum_x + b.sum_x)
+
+
+def params_from_statistics(stats, beta_prior=None):
+    """The M-step's θ from the statistics: Eq. (6.3), or Eq. (6.4) with a Beta(a, b) prior.
+
+    π_k = N_k / N and μ_kd = Σ_n r_nk x_nd / N_k (maximum likelihood), or
+    μ_kd = (Σ_n r_nk x_nd + a − 1) / (N_k + a + b − 2) (MAP); every μ_kd is then kept within
+    [EPS, 1 − EPS] (see the module's notes).
+
+    Parameters
+    ----------
+    stats : Statistics
+        N_k and Σ_n r_nk x_n, from :func:`statistics` (or :func:`combine`).
+    beta_prior : (float, float), optional
+        (a, b) with a, b ≥ 1.
+
+    Returns
+    -------
+    params : BernoulliParams
+    """
+    prior = _check_beta_prior(beta_prior)
+    nk = stats.n + 10 * np.finfo(float).eps  # kept > 0, as scikit-learn's mixtures do
+    if prior is None:
+        means = stats.sum_x / nk[:, None]
+    else:
+        a, b = prior
+        means = (stats.sum_x + a - 1) / (nk[:, None] + a + b - 2)
+    return BernoulliParams(nk / nk.sum(), np.clip(means, EPS, 1 - EPS))
+
+
+def m_step(X, resp, beta_prior=None):
+    """The M-step for responsibilities r: Eq. (6.3), or the MAP update Eq. (6.4) with ``beta_prior``.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+        Binary samples.
+    resp : array-like of shape (N, K)
+        The responsibilities r_nk of the E-step.
+    beta_prior : (float, float), optional
+        (a, b) with a, b ≥ 1: the MAP estimate under a Beta(a, b) prior on every μ_kd.
+
+    Returns
+    -------
+    params : BernoulliParams
+    """
+    return params_from_statistics(statistics(X, resp), beta_prior)
 
 
 def _counts(piece, resp_block):

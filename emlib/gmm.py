@@ -285,19 +285,139 @@ def log_likelihood(X, params):
     return float(e_step(X, params)[1].sum())
 
 
-def m_step(X, resp, covariance_type="full", reg_covar=1e-6):
-    """The M-step: the θ that maximises Q for responsibilities ``resp`` (N, K).
-
-    π_k = N_k / N comes from a Lagrange multiplier for Σ_k π_k = 1; μ_k and Σ_k from setting the
-    gradients of Q to zero. reg_covar is added to the diagonal of every covariance.
-    """
-    X = check_array(X)
-    check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
-    check_nonnegative(reg_covar, "reg_covar")
+def _check_resp(X, resp):
     resp = np.asarray(resp, dtype=float)
     if resp.ndim != 2 or resp.shape[0] != X.shape[0]:
         raise ValueError(f"resp must have shape (n_samples, n_components) = ({X.shape[0]}, K), got {resp.shape}.")
-    return _m_step(prepare(X, resp.shape[1], covariance_type), resp, covariance_type, reg_covar)
+    return resp
+
+
+class Statistics(NamedTuple):
+    """The expected sufficient statistics of a Gaussian mixture: all the M-step needs from X and r.
+
+    ``n`` (K,): N_k = Σ_n r_nk. ``mean`` (K, D): x̄_k = Σ_n r_nk x_n / N_k (0 where N_k = 0).
+    ``scatter``: S_k = Σ_n r_nk (x_n − x̄_k)(x_n − x̄_k)ᵀ, centred on x̄_k, shape (K, D, D) for the
+    full and tied covariances; only its diagonal, shape (K, D), for diag and spherical.
+    """
+
+    n: np.ndarray
+    mean: np.ndarray
+    scatter: np.ndarray
+
+
+def statistics(X, resp, covariance_type="full"):
+    """The statistics N_k, x̄_k and S_k of data X under responsibilities r.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+        The samples x_n.
+    resp : array-like of shape (N, K)
+        The responsibilities r_nk.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+        Which scatter to keep: the matrices (full, tied) or their diagonals (diag, spherical).
+
+    Returns
+    -------
+    stats : Statistics
+        ``n`` (K,), ``mean`` (K, D), ``scatter`` (K, D, D) or (K, D).
+    """
+    X = check_array(X)
+    check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    resp = _check_resp(X, resp)
+    n = resp.sum(axis=0)  # N_k
+    mean = np.divide(resp.T @ X, n[:, None], out=np.zeros((len(n), X.shape[1])), where=n[:, None] > 0)
+    scatter = []
+    for k, r in enumerate(resp.T):
+        diff = X - mean[k]  # x_n − x̄_k
+        scatter.append((r[:, None] * diff).T @ diff if covariance_type in ("full", "tied") else r @ diff**2)
+    return Statistics(n, mean, np.array(scatter))
+
+
+def combine(a, b):
+    """The statistics of two blocks of samples together, from each block's :class:`Statistics`.
+
+    Counts add, means merge by their weights, and the centred scatters add with the term of the
+    distance between the two means (the pairwise update of Chan, Golub and LeVeque):
+        N = N_a + N_b,   x̄ = x̄_a + (N_b / N) δ,   S = S_a + S_b + (N_a N_b / N) δ δᵀ,   δ = x̄_b − x̄_a.
+    No sum of squares is formed, so the result equals one pass over both blocks to rounding.
+
+    Parameters
+    ----------
+    a, b : Statistics
+        The statistics of two disjoint blocks of samples, under the same components.
+
+    Returns
+    -------
+    stats : Statistics
+        The statistics of both blocks together.
+    """
+    n = a.n + b.n
+    share = np.divide(b.n, n, out=np.zeros_like(n), where=n > 0)  # N_b / N
+    delta = b.mean - a.mean
+    mean = a.mean + share[:, None] * delta
+    between = a.n * share  # N_a N_b / N
+    if a.scatter.ndim == 3:
+        scatter = a.scatter + b.scatter + between[:, None, None] * delta[:, :, None] * delta[:, None, :]
+    else:
+        scatter = a.scatter + b.scatter + between[:, None] * delta**2
+    return Statistics(n, mean, scatter)
+
+
+def params_from_statistics(stats, covariance_type="full", reg_covar=1e-6):
+    """The M-step's θ from the statistics: Eqs. (4.10), (4.6) and (4.8).
+
+    π_k = N_k / N,   μ_k = x̄_k,   Σ_k = S_k / N_k + εI  (ε = ``reg_covar``); tied: Σ = Σ_k S_k / N + εI,
+    diag: the diagonal of Σ_k, spherical: its mean σ²_k. As scikit-learn does, every N_k is raised by
+    10 machine epsilons, so that an empty component divides by a tiny number rather than by zero.
+
+    Parameters
+    ----------
+    stats : Statistics
+        N_k, x̄_k and S_k, from :func:`statistics` (or :func:`combine`).
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+    reg_covar : float, default=1e-6
+        ε, added to the diagonal of every covariance.
+
+    Returns
+    -------
+    params : GaussianParams
+    """
+    check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    check_nonnegative(reg_covar, "reg_covar")
+    nk = stats.n + 10 * np.finfo(float).eps
+    D = stats.mean.shape[1]
+    if covariance_type == "full":
+        covariances = stats.scatter / nk[:, None, None] + reg_covar * np.eye(D)
+    elif covariance_type == "tied":
+        covariances = stats.scatter.sum(axis=0) / nk.sum() + reg_covar * np.eye(D)
+    else:
+        covariances = stats.scatter / nk[:, None] + reg_covar
+        if covariance_type == "spherical":
+            covariances = covariances.mean(axis=1)
+    return GaussianParams(nk / nk.sum(), stats.mean, covariances, precision_cholesky(covariances, covariance_type),
+                          covariance_type)
+
+
+def m_step(X, resp, covariance_type="full", reg_covar=1e-6):
+    """The M-step: the θ that maximises Q for responsibilities r, Eqs. (4.6), (4.8) and (4.10).
+
+    π_k = N_k / N comes from a Lagrange multiplier for Σ_k π_k = 1; μ_k and Σ_k from setting the
+    gradients of Q to zero. ``reg_covar`` is added to the diagonal of every covariance.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    resp : array-like of shape (N, K)
+        The responsibilities r_nk of the E-step.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+    reg_covar : float, default=1e-6
+
+    Returns
+    -------
+    params : GaussianParams
+    """
+    return params_from_statistics(statistics(X, resp, covariance_type), covariance_type, reg_covar)
 
 
 def _moments(piece, resp_block):

@@ -156,13 +156,90 @@ def e_step(X, centers):
     return nearest(squared_distances(X, centers).T)[0]
 
 
-def m_step(X, labels, centers):
-    """The M-step: every centre moves to the mean of its points (an empty cluster keeps its centre)."""
-    counts, sums = _tallies(labels, X.T, len(centers))  # N_k and Σ_n r_nk x_n
-    new = np.array(centers, dtype=float, copy=True)
-    full = counts > 0
-    new[full] = sums[full] / counts[full, None]
+class Statistics(NamedTuple):
+    """What the k-means update needs from X and the labels: N_k = #{n : z_n = k}, shape (K,), and
+    Σ_{n : z_n = k} x_n, shape (K, D)."""
+
+    n: np.ndarray
+    sum_x: np.ndarray
+
+
+def statistics(X, labels, n_clusters):
+    """The statistics N_k and Σ_{n : z_n = k} x_n of data X under the hard assignment z.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    labels : array-like of int, shape (N,)
+        z_n, the cluster of every sample.
+    n_clusters : int
+        K.
+
+    Returns
+    -------
+    stats : Statistics
+        ``n`` (K,) and ``sum_x`` (K, D).
+    """
+    X = check_array(X)
+    labels = np.asarray(labels, dtype=np.intp)
+    return Statistics(*_tallies(labels, X.T, n_clusters))
+
+
+def combine(a, b):
+    """The statistics of two blocks of samples together: both are sums over n, so they add.
+
+    Parameters
+    ----------
+    a, b : Statistics
+        The statistics of two disjoint blocks of samples.
+
+    Returns
+    -------
+    stats : Statistics
+    """
+    return Statistics(a.n + b.n, a.sum_x + b.sum_x)
+
+
+def params_from_statistics(stats, old_centers):
+    """The update, Eq. (1.2): μ_k = Σ_{n : z_n = k} x_n / N_k, the mean of cluster k.
+
+    An empty cluster (N_k = 0) keeps its old centre: J does not depend on it, so that is as good a
+    minimiser as any. (``KMeans.fit`` instead moves it onto the sample farthest from its centre, as
+    scikit-learn does; see the module's notes.)
+
+    Parameters
+    ----------
+    stats : Statistics
+        N_k and the sums, from :func:`statistics` (or :func:`combine`).
+    old_centers : array-like of shape (K, D)
+        The centres before the update.
+
+    Returns
+    -------
+    centers : ndarray of shape (K, D)
+    """
+    new = np.array(old_centers, dtype=float, copy=True)
+    full = stats.n > 0
+    new[full] = stats.sum_x[full] / stats.n[full, None]
     return new
+
+
+def m_step(X, labels, centers):
+    """The M-step (update), Eq. (1.2): every centre moves to the mean of its points.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    labels : array-like of int, shape (N,)
+        z_n, from the E-step.
+    centers : array-like of shape (K, D)
+        The centres before the update (an empty cluster keeps its own).
+
+    Returns
+    -------
+    centers : ndarray of shape (K, D)
+    """
+    return params_from_statistics(statistics(X, labels, len(centers)), centers)
 
 
 def distortion(X, centers, labels):

@@ -71,3 +71,17 @@ def test_aic_bic_count_parameters():
     p = 3 * 10 + 2
     assert model.aic(X) == pytest.approx(-2 * ll + 2 * p)
     assert model.bic(X) == pytest.approx(-2 * ll + p * np.log(len(X)))
+
+
+@pytest.mark.parametrize("beta_prior", [None, (2.0, 3.0)])
+def test_statistics_combine_and_give_the_m_step(beta_prior):
+    rng = np.random.default_rng(3)
+    X = (rng.uniform(size=(200, 6)) < 0.3).astype(float)
+    resp = rng.dirichlet(np.ones(3), size=200)
+    stats = bernoulli.statistics(X, resp)
+    assert np.allclose(stats.n, resp.sum(axis=0)) and np.allclose(stats.sum_x, np.einsum("nk,nd->kd", resp, X))
+    merged = bernoulli.combine(bernoulli.statistics(X[:70], resp[:70]), bernoulli.statistics(X[70:], resp[70:]))
+    assert np.allclose(merged.n, stats.n, rtol=1e-13) and np.allclose(merged.sum_x, stats.sum_x, rtol=1e-13)
+    direct = bernoulli.m_step(X, resp, beta_prior)
+    from_parts = bernoulli.params_from_statistics(merged, beta_prior)
+    assert np.allclose(direct.weights, from_parts.weights) and np.allclose(direct.means, from_parts.means)

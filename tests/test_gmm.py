@@ -237,3 +237,61 @@ def test_densities_far_from_the_origin_equal_those_at_the_origin(covariance_type
     near = gmm.make_params(np.full(K, 1 / K), means, covariances, covariance_type)
     far = gmm.make_params(np.full(K, 1 / K), means + 1e7, covariances, covariance_type)
     assert np.allclose(gmm.log_joint(X + 1e7, far), gmm.log_joint(X, near), rtol=1e-7, atol=1e-7)
+
+
+def _chunks(X, resp, sizes):
+    """Rows of X and resp cut into consecutive blocks of the given sizes."""
+    edges = np.cumsum([0, *sizes])
+    return [(X[a:b], resp[a:b]) for a, b in zip(edges[:-1], edges[1:])]
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("offset", [0.0, 1e7])
+def test_statistics_are_their_definitions_and_combine_exactly(covariance_type, offset):
+    rng = np.random.default_rng(7)
+    N, D, K = 300, 3, 4
+    X = offset + rng.normal(size=(N, D)) * [1.0, 0.5, 2.0]
+    resp = rng.dirichlet(np.ones(K), size=N)
+    stats = gmm.statistics(X, resp, covariance_type)
+    # the definitions, written out with einsum (an N × K × D temporary is fine in a test)
+    n = resp.sum(axis=0)
+    mean = np.einsum("nk,nd->kd", resp, X) / n[:, None]
+    diff = X[:, None, :] - mean[None]  # (N, K, D)
+    scatter = np.einsum("nk,nkd,nke->kde", resp, diff, diff)
+    if covariance_type in ("diag", "spherical"):
+        scatter = np.einsum("kdd->kd", scatter)
+    assert np.allclose(stats.n, n, rtol=1e-13, atol=0)
+    assert np.allclose(stats.mean, mean, rtol=0, atol=1e-13 * (1 + offset))
+    assert np.allclose(stats.scatter, scatter, rtol=0, atol=1e-10 * np.abs(scatter).max())
+    # blocks of uneven sizes (one of a single sample), combined pairwise, give the one-block result
+    parts = [gmm.statistics(x, r, covariance_type) for x, r in _chunks(X, resp, [1, 120, 37, 142])]
+    merged = parts[0]
+    for part in parts[1:]:
+        merged = gmm.combine(merged, part)
+    # far from the origin a block's mean is known only to the spacing of the doubles there, and the
+    # between-means term N_a N_b / N δδᵀ carries that error linearly: allow for it
+    scale = np.abs(stats.scatter).max()
+    spread = np.sqrt(scale / N)
+    assert np.allclose(merged.n, stats.n, rtol=1e-13, atol=0)
+    assert np.allclose(merged.mean, stats.mean, rtol=0, atol=1e-13 * (1 + offset))
+    assert np.allclose(merged.scatter, stats.scatter, rtol=0, atol=1e-10 * scale + 4 * N * np.spacing(offset) * spread)
+    # and the M-step is the statistics turned into θ
+    direct = gmm.m_step(X, resp, covariance_type, reg_covar=1e-6)
+    from_parts = gmm.params_from_statistics(merged, covariance_type, reg_covar=1e-6)
+    for a, b in zip(direct[:4], from_parts[:4]):
+        assert np.allclose(a, b, rtol=1e-9, atol=1e-7 * np.abs(b).max() if offset else 0)
+
+
+def test_combine_with_an_empty_component():
+    # a block where component 1 takes no sample: its mean is 0 there, and combining ignores it
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(50, 2))
+    resp = np.zeros((50, 2))
+    resp[:, 0] = 1.0
+    resp[25:, :] = 0.5
+    a, b = gmm.statistics(X[:25], resp[:25]), gmm.statistics(X[25:], resp[25:])
+    assert a.n[1] == 0 and np.all(a.mean[1] == 0)
+    both = gmm.combine(a, b)
+    whole = gmm.statistics(X, resp)
+    assert np.allclose(both.mean, whole.mean) and np.allclose(both.scatter, whole.scatter)
+    assert np.allclose(both.mean[1], X[25:].mean(axis=0))

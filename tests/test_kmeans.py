@@ -174,3 +174,19 @@ def test_restarts_keep_the_lowest_distortion(make_blobs):
     model = emlib.KMeans(5, init="random", n_init=5, random_state=0).fit(X)
     assert model.final_distortions_.shape == (5,)
     assert model.inertia_ == pytest.approx(model.final_distortions_.min())
+
+
+def test_statistics_combine_and_give_the_update():
+    rng = np.random.default_rng(4)
+    X = 1e6 + rng.normal(size=(150, 2))
+    labels = rng.integers(0, 3, size=150)
+    labels[labels == 2] = 1  # cluster 2 is empty: it keeps its old centre
+    old = rng.normal(size=(3, 2))
+    stats = kmeans.statistics(X, labels, 3)
+    assert np.array_equal(stats.n, [np.sum(labels == k) for k in range(3)])
+    merged = kmeans.combine(kmeans.statistics(X[:40], labels[:40], 3), kmeans.statistics(X[40:], labels[40:], 3))
+    new = kmeans.params_from_statistics(merged, old)
+    for k in (0, 1):
+        assert np.allclose(new[k], X[labels == k].mean(axis=0), rtol=1e-14)
+    assert np.array_equal(new[2], old[2])
+    assert np.allclose(kmeans.m_step(X, labels, old), new, rtol=1e-14)
