@@ -346,37 +346,3 @@ class BernoulliMixture(MixtureModel):
 
     def _sample_components(self, labels, rng):
         return (rng.uniform(size=(len(labels), self.means_.shape[1])) < self.means_[labels]).astype(float)
-
-
-# statistics (provisional)
-class Statistics(NamedTuple):
-    """The sums the M-step needs from (X, r): N_k = Σ_n r_nk (K,) and Σ_n r_nk x_n (K, D)."""
-
-    n: np.ndarray
-    sum_x: np.ndarray
-
-
-def statistics(X, resp):
-    """:class:`Statistics` of the samples X (N, D) under responsibilities ``resp`` (N, K)."""
-    resp = np.asarray(resp, dtype=float)
-    return Statistics(resp.sum(axis=0), resp.T @ np.asarray(X, dtype=float))
-
-
-def combine(a, b):
-    """The :class:`Statistics` of two sets of samples together: the sums add."""
-    return Statistics(a.n + b.n, a.sum_x + b.sum_x)
-
-
-def params_from_statistics(stats, beta_prior=None):
-    """The M-step from :class:`Statistics` (the MAP update with ``beta_prior=(a, b)``)."""
-    return _m_step_from_sums(stats.n, stats.sum_x, _check_beta_prior(beta_prior))
-
-
-def _m_step_from_sums(n, sum_x, prior):
-    nk = n + 10 * np.finfo(float).eps
-    if prior is None:
-        means = sum_x / nk[:, None]
-    else:
-        a, b = prior
-        means = (sum_x + a - 1) / (nk[:, None] + a + b - 2)
-    return BernoulliParams(nk / nk.sum(), np.clip(means, EPS, 1 - EPS))

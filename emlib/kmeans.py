@@ -590,31 +590,3 @@ class KMeans(EMModel):
                 )
         prefix = type(self).__name__.lower()
         return np.array([f"{prefix}{k}" for k in range(len(self._params.centers))], dtype=object)
-
-
-# statistics (provisional)
-class Statistics(NamedTuple):
-    """The sums the M-step needs from (X, z): N_k = #{n : z_n = k} (K,) and Σ_{n : z_n = k} x_n (K, D)."""
-
-    n: np.ndarray
-    sum_x: np.ndarray
-
-
-def statistics(X, labels, n_clusters=None):
-    """:class:`Statistics` of the samples X (N, D) assigned to clusters ``labels`` (N,)."""
-    K = int(labels.max()) + 1 if n_clusters is None else n_clusters
-    return Statistics(*_tallies(np.asarray(labels), np.asarray(X, dtype=float).T, K))
-
-
-def combine(a, b):
-    """The :class:`Statistics` of two sets of samples together: the sums add."""
-    return Statistics(a.n + b.n, a.sum_x + b.sum_x)
-
-
-def params_from_statistics(stats, old_centres):
-    """The M-step from :class:`Statistics`: every centre moves to its cluster's mean; an empty
-    cluster keeps its old centre (as :func:`m_step`)."""
-    new = np.array(old_centres, dtype=float, copy=True)
-    full = stats.n > 0
-    new[full] = stats.sum_x[full] / stats.n[full, None]
-    return new
