@@ -6,16 +6,17 @@ weighted means and the centred scatters (``gmm.Statistics``), for a Bernoulli mi
 so every iteration is one map-reduce, built as one Dask task graph:
 
 - map, on the worker that holds each chunk of rows: the E-step at θ (the model module's public
-  ``log_joint`` / ``e_step``), the chunk's statistics (``statistics``) and its shares of the
-  history's sums: log p(X | θ), H(r), E_r[log p(X, Z | θ)], and, under the previous E-step's q,
-  E_q[log p(X, Z | θ)] and the cross-entropy −E_q[log p(Z | X, θ)] (the M entry's ELBO and KL);
+  ``e_step``), the chunk's statistics (``statistics``) and its shares of the history's sums:
+  log p(X | θ), H(r) and E_r[log p(X, Z | θ)];
 - reduce: a tree of ``combine`` (``SPLIT_EVERY`` chunks per node), in chunk order;
 - on the client: the module's ``params_from_statistics``, the same M-step as an in-memory fit,
   and the history's entries, recorded exactly as :func:`emlib.em.run_em` records them.
 
-The workers keep nothing between iterations: the previous q of a chunk is recomputed from the
-previous θ (one more ``log_joint`` per chunk), so one small θ goes out and one small sum comes back
-per iteration. Recipes that need all of X at once (k-means++, the k-means start of a mixture,
+The M entry's ELBO and KL, which concern the previous E-step's q under the new θ, need
+E_q[log p(X, Z | θ)]: a linear function of q's statistics, computed on the client from the sums the
+M-step used (``_expected_log_joint``). So the workers keep nothing between iterations, and one small
+θ goes out and one small sum comes back per iteration. (k-means recomputes its previous labels on
+the workers instead, to count how many changed.) Recipes that need all of X at once (k-means++, the k-means start of a mixture,
 random responsibilities, a callable ``init``) run on a uniform sample of at most ``SAMPLE_BYTES``;
 when X is no larger, the sample is X itself and the fit equals the in-memory fit from the same seed.
 
@@ -149,10 +150,10 @@ def _check_values(model, X):
 
 # ---- the mixtures: one evaluation per iteration ------------------------------------------
 class _Sums(NamedTuple):
-    """One evaluation at θ, summed over the chunks (q: the E-step before, at the previous θ)."""
+    """One evaluation at θ, summed over the chunks."""
 
-    terms: np.ndarray  # [log p(X | θ), H(r), E_r[log p(X, Z | θ)], E_q[log p(X, Z | θ)], −E_q[log p(Z | X, θ)]]
-    statistics: object  # the module's Statistics of r = p(Z | X, θ)
+    terms: np.ndarray  # mixtures: [log p(X | θ), H(r), E_r[log p(X, Z | θ)]]; k-means: [J(z, μ), J(z_before, μ), changed]
+    statistics: object  # the module's Statistics of r = p(Z | X, θ) (of the labels z, for k-means)
 
 
 def _expectation(resp, values):
@@ -161,15 +162,12 @@ def _expectation(resp, values):
 
 
 def _mixture_chunk(block, rows, shared):
-    kind, params, previous, kwargs = shared
+    kind, params, kwargs = shared
     module, X = _modules()[kind], _chunk(block)
     log_resp, log_norm = module.e_step(X, params)  # log r_nk and log p(x_n | θ)
     log_joint = log_resp + log_norm[:, None]  # log p(x_n, z_n = k | θ) = log r_nk + log p(x_n | θ)
     resp = np.exp(log_resp)
-    terms = [log_norm.sum(), -_expectation(resp, log_resp), _expectation(resp, log_joint), 0.0, 0.0]
-    if previous is not None:
-        before = np.exp(module.e_step(X, previous)[0])  # q of the E-step before, recomputed here
-        terms[3:] = _expectation(before, log_joint), -_expectation(before, log_resp)
+    terms = [log_norm.sum(), -_expectation(resp, log_resp), _expectation(resp, log_joint)]
     return _Sums(np.array(terms), module.statistics(X, resp, **kwargs))
 
 
@@ -179,6 +177,34 @@ def _merge_sums(kind):
 
 def _merge_sums_of(kind, a, b):
     return _Sums(a.terms + b.terms, _modules()[kind].combine(a.statistics, b.statistics))
+
+
+def _expected_log_joint(kind, stats, params):
+    """E_q[log p(X, Z | θ)] = Σ_nk q_nk log p(x_n, z_n = k | θ) from q's statistics alone.
+
+    The M entry of the history needs it for the q of the E-step before and the new θ; computed from
+    the sums that the M-step used, it costs no second pass over the chunks. For a Gaussian component,
+    with P_k P_kᵀ = Σ_k⁻¹ and the statistics N_k, x̄_k, S_k of q,
+        Σ_n q_nk log N(x_n | μ_k, Σ_k) = N_k (log|P_k| − D/2 log 2π) − ½ tr(P_kᵀ S_k P_k) − ½ N_k |P_kᵀ (x̄_k − μ_k)|²;
+    for a Bernoulli one, Σ_d (Σ_n q_nk x_nd) log μ_kd + (N_k − Σ_n q_nk x_nd) log(1 − μ_kd).
+    """
+    n = stats.n
+    with np.errstate(divide="ignore"):
+        total = np.where(n > 0, n * np.log(params.weights), 0.0)  # Σ_n q_nk log π_k, with 0 · log 0 = 0
+    if kind == "BernoulliMixture":
+        mu = params.means
+        return float((total + (stats.sum_x * np.log(mu) + (n[:, None] - stats.sum_x) * np.log1p(-mu)).sum(axis=1)).sum())
+    K, D = stats.mean.shape
+    P, diff = params.precisions_cholesky, stats.mean - params.means
+    if params.covariance_type in ("full", "tied"):
+        P = np.broadcast_to(P, (K, D, D))
+        log_det = np.log(np.diagonal(P, axis1=1, axis2=2)).sum(axis=1)
+        trace = np.einsum("kia,kij,kja->k", P, stats.scatter, P)
+        quad = (np.einsum("kd,kda->ka", diff, P) ** 2).sum(axis=1)
+    else:  # diagonal P: one entry per feature (diag), or one per component (spherical)
+        P = np.broadcast_to(P[:, None] if params.covariance_type == "spherical" else P, (K, D))
+        log_det, trace, quad = np.log(P).sum(axis=1), (P**2 * stats.scatter).sum(axis=1), (P**2 * diff**2).sum(axis=1)
+    return float((total + n * (log_det - 0.5 * D * np.log(2 * np.pi)) - 0.5 * trace - 0.5 * n * quad).sum())
 
 
 def _mixture_settings(model):
@@ -193,12 +219,12 @@ def _run_mixture(model, X, params):
     kind = _kind(model)
     module, (stat_kwargs, m_kwargs) = _modules()[kind], _mixture_settings(model)
 
-    def evaluate(params, previous):  # one task graph
-        sums = _map_reduce(X, _mixture_chunk, _merge_sums(kind), kind, params, previous, stat_kwargs)
+    def evaluate(params):  # one task graph
+        sums = _map_reduce(X, _mixture_chunk, _merge_sums(kind), kind, params, stat_kwargs)
         return sums.terms, sums.statistics
 
     history, N = _new_history(model), X.shape[0]
-    (log_lik, entropy, expected, _, _), statistics = evaluate(params, None)
+    (log_lik, entropy, expected), statistics = evaluate(params)
     prior = model._log_prior  # log p(θ), 0 for maximum likelihood
     history._append(Step("init", 0, params, log_likelihood=log_lik + prior(params)))
     converged = False
@@ -207,10 +233,16 @@ def _run_mixture(model, X, params):
         q_entropy = entropy
         history._append(Step("E", iteration, params, log_likelihood=log_lik + prior(params),
                              elbo=expected + q_entropy + prior(params), kl=0.0))
-        params, previous = module.params_from_statistics(statistics, **m_kwargs), params  # M-step, on the client
-        (log_lik, entropy, expected, expected_before, cross_before), statistics = evaluate(params, previous)
+        q_statistics = statistics
+        params = module.params_from_statistics(statistics, **m_kwargs)  # M-step, on the client
+        (log_lik, entropy, expected), statistics = evaluate(params)
+        # the M entry: q unchanged, θ new. E_q[log p(X, Z | θ)] from q's sums, and the KL from its
+        # definition, Σ_nk q_nk (log q_nk − log p(z_n = k | x_n, θ)), where the cross-entropy
+        # −Σ_nk q_nk log p(z_n = k | x_n, θ) = log p(X | θ) − E_q[log p(X, Z | θ)] because Σ_k q_nk = 1
+        expected_before = _expected_log_joint(kind, q_statistics, params)
         history._append(Step("M", iteration, params, log_likelihood=log_lik + prior(params),
-                             elbo=expected_before + q_entropy + prior(params), kl=cross_before - q_entropy))
+                             elbo=expected_before + q_entropy + prior(params),
+                             kl=(log_lik - expected_before) - q_entropy))
         if model.verbose:
             model._print_iteration(history, N)
         # scikit-learn's rule, as in memory: the per-sample log-likelihood at the last two E-steps
