@@ -13,7 +13,7 @@ so every iteration is one map-reduce, built as one Dask task graph:
   and the history's entries, recorded exactly as :func:`emlib.em.run_em` records them.
 
 The M entry's ELBO and KL, which concern the previous E-step's q under the new θ, need
-E_q[log p(X, Z | θ)]: a linear function of q's statistics, computed on the client from the sums the
+E_q[log p(X, Z | θ)]: a function of q's statistics alone, computed on the client from the sums the
 M-step used (``_expected_log_joint``). So the workers keep nothing between iterations, and one small
 θ goes out and one small sum comes back per iteration. (k-means recomputes its previous labels on
 the workers instead, to count how many changed.) Recipes that need all of X at once (k-means++, the k-means start of a mixture,
