@@ -277,7 +277,7 @@ def _check_resp(X, resp):
 class Statistics(NamedTuple):
     """The expected sufficient statistics of a Gaussian mixture: all the M-step needs from X and r.
 
-    ``n`` (K,): N_k = Σ_n r_nk. ``mean`` (K, D): x̄_k = Σ_n r_nk x_n / N_k (0 where N_k = 0).
+    ``n`` (K,): N_k = Σ_n r_nk. ``mean`` (K, D): x̄_k = Σ_n r_nk x_n / N_k (the data's mean where N_k = 0).
     ``scatter``: S_k = Σ_n r_nk (x_n − x̄_k)(x_n − x̄_k)ᵀ, centred on x̄_k, shape (K, D, D) for the
     full and tied covariances; only its diagonal, shape (K, D), for diag and spherical.
     """
@@ -308,7 +308,10 @@ def statistics(X, resp, covariance_type="full"):
     check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
     resp = _check_resp(X, resp)
     n = resp.sum(axis=0)  # N_k
-    mean = np.divide(resp.T @ X, n[:, None], out=np.zeros((len(n), X.shape[1])), where=n[:, None] > 0)
+    # x̄_k = Σ_n r_nk x_n / N_k, summed around the data's mean, where the terms keep their digits
+    origin = X.mean(axis=0)
+    shifted = np.divide(resp.T @ (X - origin), n[:, None], out=np.zeros((len(n), X.shape[1])), where=n[:, None] > 0)
+    mean = origin + shifted
     scatter = []
     for k, r in enumerate(resp.T):
         diff = X - mean[k]  # x_n − x̄_k
