@@ -228,7 +228,18 @@ def m_step(X, resp, beta_prior=None):
 
 
 def log_prior(params, beta_prior):
-    """log p(θ) = Σ_kd (a − 1) log μ_kd + (b − 1) log(1 − μ_kd), up to a constant."""
+    """log p(θ) = Σ_kd (a − 1) log μ_kd + (b − 1) log(1 − μ_kd), up to a constant: the Beta prior's term.
+
+    Parameters
+    ----------
+    params : BernoulliParams
+    beta_prior : (float, float) or None
+        (a, b); None (maximum likelihood) gives 0.
+
+    Returns
+    -------
+    log_prior : float
+    """
     if beta_prior is None:
         return 0.0
     a, b = beta_prior

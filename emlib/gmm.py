@@ -2,13 +2,16 @@
 
 The equations are those of the chapter "EM for Gaussian mixtures":
 
-    E-step   r_nk = π_k N(x_n | μ_k, Σ_k) / Σ_j π_j N(x_n | μ_j, Σ_j)          (responsibilities)
-    M-step   N_k = Σ_n r_nk,   π_k = N_k / N,   μ_k = Σ_n r_nk x_n / N_k,
-             Σ_k = Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ / N_k + reg_covar · I
+    E-step   r_nk = π_k N(x_n | μ_k, Σ_k) / Σ_j π_j N(x_n | μ_j, Σ_j)             Eq. (4.3)
+    M-step   N_k = Σ_n r_nk,   π_k = N_k / N,   μ_k = Σ_n r_nk x_n / N_k,      Eqs. (4.10), (4.6)
+             Σ_k = Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ / N_k + reg_covar · I       Eq. (4.8)
 
 Every density is evaluated through the Cholesky factor of the precision, P_k with P_k P_kᵀ = Σ_k⁻¹
 (scikit-learn's ``precisions_cholesky_``), so no determinant and no inverse of Σ_k is ever formed:
     (x − μ)ᵀ Σ⁻¹ (x − μ) = |P_kᵀ (x − μ)|²   and   log|Σ_k|^{-1/2} = Σ_d log (P_k)_dd.
+
+The functions here are the reference, written for reading. ``GaussianMixture.fit`` runs the same
+steps faster, over blocks of samples on every core (``emlib._fast.gmm``).
 """
 
 from typing import NamedTuple
