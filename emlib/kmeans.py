@@ -99,15 +99,15 @@ def responsibilities(X, params):
 
 
 class Statistics(NamedTuple):
-    """What the k-means update needs from X and the labels: N_k = #{n : z_n = k}, shape (K,), and the
-    clusters' means x̄_k = Σ_{n : z_n = k} x_n / N_k, shape (K, D) (0 for an empty cluster)."""
+    """What the k-means update needs from X and the labels: N_k = #{n : z_n = k}, shape (K,), and
+    Σ_{n : z_n = k} x_n, shape (K, D)."""
 
     n: np.ndarray
-    mean: np.ndarray
+    sum_x: np.ndarray
 
 
 def statistics(X, labels, n_clusters):
-    """The statistics N_k and x̄_k of data X under the hard assignment z.
+    """The statistics N_k and Σ_{n : z_n = k} x_n of data X under the hard assignment z.
 
     Parameters
     ----------
@@ -120,23 +120,20 @@ def statistics(X, labels, n_clusters):
     Returns
     -------
     stats : Statistics
-        ``n`` (K,) and ``mean`` (K, D).
+        ``n`` (K,) and ``sum_x`` (K, D).
     """
     X = check_array(X)
     labels = np.asarray(labels, dtype=np.intp)
     n = np.bincount(labels, minlength=n_clusters).astype(float)
-    # the sums are taken around the data's mean, where the terms keep their digits
+    # summed around the data's mean x̄, where the terms keep their digits: Σ x_n = N_k x̄ + Σ (x_n − x̄)
     origin = X.mean(axis=0)
-    sums = np.zeros((n_clusters, X.shape[1]))
-    np.add.at(sums, labels, X - origin)  # sums[z_n] += x_n − origin for every n
-    full = n > 0
-    mean = np.zeros_like(sums)
-    mean[full] = origin + sums[full] / n[full, None]
-    return Statistics(n, mean)
+    centred = np.zeros((n_clusters, X.shape[1]))
+    np.add.at(centred, labels, X - origin)  # centred[z_n] += x_n − x̄ for every n
+    return Statistics(n, n[:, None] * origin + centred)
 
 
 def combine(a, b):
-    """The statistics of two blocks of samples together: counts add, and means merge by their weights.
+    """The statistics of two blocks of samples together: both are sums over n, so they add.
 
     Parameters
     ----------
@@ -147,13 +144,11 @@ def combine(a, b):
     -------
     stats : Statistics
     """
-    n = a.n + b.n
-    share = np.divide(b.n, n, out=np.zeros_like(n), where=n > 0)  # N_b / N
-    return Statistics(n, a.mean + share[:, None] * (b.mean - a.mean))
+    return Statistics(a.n + b.n, a.sum_x + b.sum_x)
 
 
 def params_from_statistics(stats, old_centers):
-    """The update, Eq. (1.2): μ_k = x̄_k = Σ_{n : z_n = k} x_n / N_k, the mean of cluster k.
+    """The update, Eq. (1.2): μ_k = Σ_{n : z_n = k} x_n / N_k, the mean of cluster k.
 
     An empty cluster (N_k = 0) keeps its old centre: J does not depend on it, so that is as good a
     minimiser as any. (``KMeans.fit`` instead moves it onto the sample farthest from its centre, as
@@ -162,7 +157,7 @@ def params_from_statistics(stats, old_centers):
     Parameters
     ----------
     stats : Statistics
-        N_k and x̄_k, from :func:`statistics` (or :func:`combine`).
+        N_k and the sums, from :func:`statistics` (or :func:`combine`).
     old_centers : array-like of shape (K, D)
         The centres before the update.
 
@@ -170,7 +165,10 @@ def params_from_statistics(stats, old_centers):
     -------
     centers : ndarray of shape (K, D)
     """
-    return np.where((stats.n > 0)[:, None], stats.mean, np.asarray(old_centers, dtype=float))
+    new = np.array(old_centers, dtype=float, copy=True)
+    full = stats.n > 0
+    new[full] = stats.sum_x[full] / stats.n[full, None]
+    return new
 
 
 def m_step(X, labels, centers):

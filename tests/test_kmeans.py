@@ -185,7 +185,7 @@ def test_statistics_combine_and_give_the_update():
     stats = kmeans.statistics(X, labels, 3)
     assert np.array_equal(stats.n, [np.sum(labels == k) for k in range(3)])
     merged = kmeans.combine(kmeans.statistics(X[:40], labels[:40], 3), kmeans.statistics(X[40:], labels[40:], 3))
-    assert np.array_equal(merged.n, stats.n) and np.allclose(merged.mean, stats.mean, rtol=1e-15)
+    assert np.array_equal(merged.n, stats.n) and np.allclose(merged.sum_x, stats.sum_x, rtol=1e-15)
     new = kmeans.params_from_statistics(merged, old)
     for k in (0, 1):
         assert np.allclose(new[k], X[labels == k].mean(axis=0), rtol=1e-14)
