@@ -65,6 +65,22 @@ def run_em(model, engine, params, max_iter):
     Every entry names its phase: "init" (θ₀), then "E" (q changes, θ fixed) and "M" (θ changes, q
     fixed) for every iteration. K-means ends its history with one more E-step, the assignment to
     the final centres that it reports as ``labels_``.
+
+    Parameters
+    ----------
+    model : EMModel
+        The model being fitted: its settings, its stopping rule, its module's pure E-step.
+    engine : object
+        The fit's steps (from ``model._engine(X)``): ``e_step(params, before)``, ``m_step(q)``,
+        ``scores(q)``.
+    params : NamedTuple
+        θ₀.
+    max_iter : int
+        The most iterations.
+
+    Returns
+    -------
+    run : Run
     """
     history = History(model._responsibilities)  # the module's pure E-step, for history.responsibilities
     entry, q, converged = Step("init", 0, params), None, False

@@ -60,7 +60,24 @@ _RANK_TOL = 1e-12
 
 
 def precision_cholesky(covariances, covariance_type="full"):
-    """P with P Pᵀ = Σ⁻¹, from Σ's own Cholesky factor L (Σ = L Lᵀ, so P = L⁻ᵀ)."""
+    """P with P Pᵀ = Σ⁻¹, from Σ's own Cholesky factor L (Σ = L Lᵀ, so P = L⁻ᵀ).
+
+    Parameters
+    ----------
+    covariances : array-like
+        Σ in the shape of ``covariance_type``: full (K, D, D), tied (D, D), diag (K, D), spherical (K,).
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+
+    Returns
+    -------
+    precisions_cholesky : ndarray
+        P in the same shape (upper triangular; 1 / standard deviation for diag and spherical).
+
+    Raises
+    ------
+    ValueError
+        If a covariance is not positive definite (a collapsed component), naming the component.
+    """
     covariances = np.asarray(covariances, dtype=float)
     if covariance_type in ("diag", "spherical"):
         if (covariances <= 0).any():
@@ -108,7 +125,22 @@ def _first_singular(stack, suspects):
 
 
 def make_params(weights, means, covariances, covariance_type="full"):
-    """Build :class:`GaussianParams` from weights, means and covariances (computing P)."""
+    """Build :class:`GaussianParams` from weights, means and covariances (computing P).
+
+    Parameters
+    ----------
+    weights : array-like of shape (K,)
+        π_k.
+    means : array-like of shape (K, D)
+        μ_k.
+    covariances : array-like
+        Σ_k in the shape of ``covariance_type`` (see :func:`precision_cholesky`).
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+
+    Returns
+    -------
+    params : GaussianParams
+    """
     check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
     means = np.asarray(means, dtype=float)
     covariances = np.asarray(covariances, dtype=float)
@@ -126,6 +158,20 @@ def full_covariances(covariances, covariance_type="full", n_components=None, n_f
 
     full (K, D, D) is returned as is; tied (D, D) is repeated K times (``n_components`` needed);
     diag (K, D) becomes diagonal matrices; spherical (K,) becomes σ²_k I (``n_features`` needed).
+
+    Parameters
+    ----------
+    covariances : array-like
+        In the shape of ``covariance_type``.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+    n_components : int, optional
+        K, needed for "tied".
+    n_features : int, optional
+        D, needed for "spherical".
+
+    Returns
+    -------
+    full : ndarray of shape (K, D, D)
     """
     cov = np.asarray(covariances, dtype=float)
     if covariance_type == "full":
@@ -409,7 +455,20 @@ def m_step(X, resp, covariance_type="full", reg_covar=1e-6):
 
 
 def n_parameters(n_components, n_features, covariance_type="full"):
-    """Free parameters of a Gaussian mixture: K − 1 weights, K·D means and the covariance entries."""
+    """Free parameters of a Gaussian mixture: K − 1 weights, K·D means and the covariance entries.
+
+    Parameters
+    ----------
+    n_components : int
+        K.
+    n_features : int
+        D.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+
+    Returns
+    -------
+    n_parameters : int
+    """
     K, D = n_components, n_features
     cov = {"full": K * D * (D + 1) // 2, "tied": D * (D + 1) // 2, "diag": K * D, "spherical": K}
     return cov[check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)] + K * D + K - 1

@@ -26,7 +26,20 @@ PHASES = ("init", "E", "M")
 
 @dataclass(frozen=True)
 class Step:
-    """One half-step of EM: its phase ("init", "E" or "M"), iteration number and parameters."""
+    """One half-step of EM: its phase ("init", "E" or "M"), iteration number and parameters.
+
+    Parameters
+    ----------
+    phase : {"init", "E", "M"}
+    iteration : int
+        0 for the initial entry, then the iteration the half-step belongs to.
+    params : NamedTuple
+        θ after the half-step (an E-step keeps the θ before it).
+    log_likelihood, elbo, kl : float, optional
+        log p(X | θ), L(q, θ) and KL(q ‖ p(Z | X, θ)) (mixtures; the initial entry has no q).
+    distortion : float, optional
+        J (k-means).
+    """
 
     phase: str
     iteration: int

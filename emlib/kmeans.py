@@ -51,7 +51,18 @@ class KMeansParams(NamedTuple):
 
 
 def squared_distances(X, centers):
-    """|x_n − μ_k|² for all n, k, shape (N, K), from one matrix product: |x|² − 2 xᵀμ + |μ|²."""
+    """|x_n − μ_k|² for all n, k, from one matrix product: |x|² − 2 xᵀμ + |μ|².
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    centers : ndarray of shape (K, D)
+
+    Returns
+    -------
+    distances : ndarray of shape (N, K)
+        Squared distances (never negative).
+    """
     # Move the origin to the centres' mean first: distances do not change, and the expansion then
     # loses no digits to a large common offset (data around 10⁸ would lose all of them).
     origin = centers.mean(axis=0)
@@ -208,8 +219,20 @@ def distortion(X, centers, labels):
 
 
 def soft_responsibilities(X, centers, epsilon):
-    """r_nk ∝ exp(−|x_n − μ_k|² / (2ε)): the E-step of a mixture with shared covariance ε I and
-    equal weights. As ε → 0 every row tends to the one-hot vector of the nearest centre."""
+    """r_nk ∝ exp(−|x_n − μ_k|² / (2ε)), Eq. (7.1): the E-step of a mixture with shared covariance ε I
+    and equal weights. As ε → 0 every row tends to the one-hot vector of the nearest centre.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    centers : array-like of shape (K, D)
+    epsilon : float
+        ε > 0, the shared variance.
+
+    Returns
+    -------
+    resp : ndarray of shape (N, K)
+    """
     if not np.isscalar(epsilon) or not epsilon > 0:
         raise ValueError(f"epsilon must be a positive number (the shared variance), got {epsilon!r}.")
     X = check_array(X)
@@ -220,7 +243,23 @@ def soft_responsibilities(X, centers, epsilon):
 def kmeans_plusplus(X, n_clusters, random_state=None, n_local_trials=None):
     """k-means++ seeding (Arthur & Vassilvitskii, 2007), greedy variant: each new centre is the best
     of a few candidates drawn with probability ∝ D(x)², the squared distance to the nearest centre
-    chosen so far. Returns ``(centers, indices)``."""
+    chosen so far.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    n_clusters : int
+        K.
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState, default=None
+    n_local_trials : int, optional
+        Candidates per new centre; 2 + ⌊log K⌋ by default.
+
+    Returns
+    -------
+    centers : ndarray of shape (K, D)
+    indices : ndarray of shape (K,)
+        The rows of X that became the centres.
+    """
     X = check_array(X, min_samples=n_clusters)
     rng = check_random_state(random_state)
     N = len(X)
