@@ -6,7 +6,7 @@ A chapter shows both with one cell and one call::
 
 In JupyterLab or Notebook 7 (a kernel a Jupyter server started) it is the live :class:`EMStepper`;
 when the book's build, nbval or nbconvert runs the notebook it is :func:`animate`, the static
-twin: the same half-steps drawn by the same panels (:class:`emlib.plotting.StepFigure`) into a
+twin: the same half-steps drawn by the same panels (:func:`emlib.plotting.panels_for`) into a
 self-contained HTML player (first / previous / play / next, a slider) that needs no kernel. Only the
 one shown is computed. ``show_annealing(X, centers)`` does the same for the ε sweep of chapter 7.
 Neither fits anything if ``model`` is fitted.
@@ -60,7 +60,7 @@ def _new_figure(figsize, dpi):
 
 
 class _BlitRenderer:
-    """Renders a StepFigure to PNG by blitting: the static parts (axes, ticks, labels, histogram,
+    """Renders step panels (:class:`emlib.plotting.Panels`) to PNG by blitting: the static parts (axes, ticks, labels, histogram,
     the whole curve, the legend) are drawn once into a cached background; each frame restores it and
     draws only ``view.dynamic_artists()``. This makes a goto several times faster than a full draw."""
 
@@ -176,7 +176,7 @@ class EMStepper:
 
     The figure is rendered to PNG (at twice the screen's pixels, so it is sharp on a projector or a
     2x screen) into an ``ipywidgets.Image``, so it works in JupyterLab without ipympl, and headless:
-    ``goto(t)`` renders half-step t, ``view`` is the :class:`emlib.plotting.StepFigure` with the drawn
+    ``goto(t)`` renders half-step t, ``view`` is the model's :class:`emlib.plotting.Panels` with the drawn
     artists, ``buttons`` holds the buttons. Without a widget front-end (nbconvert, a plain viewer),
     the display falls back to a PNG of the shown half-step.
     """
@@ -285,7 +285,7 @@ class EMStepper:
     def _set_model(self, model, start, note=""):
         self._ready = False
         self.model = model
-        self.view = plotting.StepFigure(self.fig, model.history_, self.X)
+        self.view = plotting.panels_for(model)(self.fig, model.history_, self.X)
         self._renderer = _BlitRenderer(self.view)
         last = len(model.history_) - 1
         # widen before narrowing, so the slider never holds a value outside [min, max]
@@ -556,16 +556,6 @@ def _with_fallback(bundle, png, text):
 
 
 # ---- the static twin ---------------------------------------------------------------------------
-_PANELS = {
-    "gmm2d": "the data coloured by responsibilities with 1, 2 and 3 sigma covariance ellipses, the "
-             "log-likelihood curve with the current half-step marked, and a bar of log p(X) = ELBO + KL",
-    "gmm1d": "a histogram with the weighted component densities, the log-likelihood curve with the current "
-             "half-step marked, and a bar of log p(X) = ELBO + KL",
-    "bernoulli": "the prototype image and weight of every component, the log-likelihood curve with the current "
-                 "half-step marked, and a bar of log p(X) = ELBO + KL",
-    "kmeans": "points coloured by cluster with centroids and Voronoi regions, and the distortion curve with "
-              "the current half-step marked",
-}
 def _frames(phases, max_frames):
     """The half-steps an animation shows: every one if they fit; else θ₀ and evenly spaced
     iterations, each as its E-step and its M-step (so every frame pair shows a gap close and open),
@@ -709,7 +699,7 @@ def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, int
             alt=None):
     """The static twin of :class:`EMStepper`: a self-contained HTML animation of the half-steps.
 
-    Each frame is drawn by :class:`emlib.plotting.StepFigure` (the same panels as the live stepper,
+    Each frame is drawn by the model's :class:`emlib.plotting.Panels` (the same as the live stepper's,
     stacked so that a phone's narrow column shows them legibly) and embedded as a JPEG (or a
     palette PNG) in a small player (first, previous, play, next, a slider) that needs no kernel and
     no icon font. With more than ``max_frames`` half-steps, ``max_frames`` evenly spaced ones are
@@ -727,11 +717,11 @@ def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, int
         _fit(model, X)
     history = model.history_
     fig = _new_figure(figsize, dpi)
-    view = plotting.StepFigure(fig, history, X, layout="stacked")
+    view = plotting.panels_for(model)(fig, history, X, layout="stacked")
     renderer = _BlitRenderer(view)
     view.draw(0)
     if alt is None:
-        alt = f"EM on {type(model).__name__}, half-step by half-step: {_PANELS[view.kind]}."
+        alt = f"EM on {type(model).__name__}, half-step by half-step: {view.description}."
     last = len(history) - 1
     what = {"init": "initial parameters θ₀", "E": "after the E-step", "M": "after the M-step"}
 
