@@ -591,8 +591,10 @@ class Panels:
         fig, aspect = self.fig, self._data_aspect()
         width, height = fig.get_size_inches()
         if self.layout == "row":
-            box = height * 0.75 / (aspect or 0.85)  # the data box's width at (most of) the figure's height
-            ratios = [float(np.clip(box, 0.3 * width, 0.45 * width)), 0.3 * width, 0.15 * width][:n_panels]
+            # the data cell's share of the row (the other panels get 0.3 and 0.15 of the width): about
+            # as wide as the figure's height, less its margins, holds at the data's aspect
+            box = height * 0.45 / (aspect or 0.5)
+            ratios = [float(np.clip(box, 0.06 * width, 0.45 * width)), 0.3 * width, 0.15 * width][:n_panels]
             grid = fig.add_gridspec(1, n_panels, width_ratios=ratios)
             return [fig.add_subplot(grid[0, i]) for i in range(n_panels)]
         if aspect is not None and aspect > 1.3:  # tall data: beside the other panels
@@ -600,7 +602,7 @@ class Panels:
             grid = fig.add_gridspec(n_panels - 1, 2, width_ratios=[box, width - box])
             return [fig.add_subplot(grid[:, 0])] + [fig.add_subplot(grid[i, 1]) for i in range(n_panels - 1)]
         # the data on top: the figure grows to hold a box of the data's shape above the other panels
-        box = float(np.clip((aspect or 0.6) * width * 0.85, 1.6, 2.8))
+        box = float(np.clip((aspect or 0.6) * width * 1.2, 1.6, 2.8))
         fig.set_size_inches(width, box + _BELOW)
         grid = fig.add_gridspec(2, 2, height_ratios=[box, _BELOW], width_ratios=[1.3, 1.0])
         axes = [fig.add_subplot(grid[0, :]), fig.add_subplot(grid[1, :] if n_panels == 2 else grid[1, 0])]
@@ -777,7 +779,9 @@ class BernoulliPanels(Panels):
     def _data_aspect(self):
         K = len(self.history[0].params.means)
         cols = min(K, 5)
-        return 2.2 * -(-K // cols) / cols  # each image with its two-line title
+        # rows of images under two-line titles: on a narrow stacked figure the titles set the height,
+        # in a row they set the width
+        return (1.5 if self.layout == "stacked" else 0.5) * -(-K // cols) / cols
 
     def _responsibilities(self, t):
         return None
