@@ -695,7 +695,7 @@ class Panels:
         everything else as a cached background and redraw only these)."""
         out = [*self._data_artists(), self.artists["curve"].marker]
         if self.has_bound:
-            out += [*self.artists["bound"]]
+            out += [*self.artists["bound"], *self.axes[2].spines.values()]  # the bars rise from the bottom spine
         return out + [self.status]
 
 
