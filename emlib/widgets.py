@@ -432,13 +432,12 @@ class _Annealing:
         self.epsilons = np.asarray(epsilons, dtype=float)
         self._resp = soft_responsibilities
         certainty = [soft_responsibilities(X, self.centers, e).max(axis=1).mean() for e in self.epsilons]
+        fig.set_layout_engine("constrained", w_pad=0.04, h_pad=0.04)
         if layout == "row":
-            grid = fig.add_gridspec(1, 2, width_ratios=[1.4, 1.0], left=0.06, right=0.98, bottom=0.16, top=0.85,
-                                    wspace=0.3)
+            grid = fig.add_gridspec(1, 2, width_ratios=[1.4, 1.0])
             ax_data, ax_curve = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
         else:  # stacked, for a narrow screen
-            grid = fig.add_gridspec(2, 1, height_ratios=[1.3, 1.0], left=0.16, right=0.97, bottom=0.12, top=0.9,
-                                    hspace=0.45)
+            grid = fig.add_gridspec(2, 1, height_ratios=[1.3, 1.0])
             ax_data, ax_curve = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
         self.points = plotting.plot_data(X, soft_responsibilities(X, self.centers, self.epsilons[0]), ax=ax_data)
         self.centre_marks = ax_data.scatter(self.centers[:, 0], self.centers[:, 1], marker="X", s=110,
@@ -446,14 +445,22 @@ class _Annealing:
         ax_curve.plot(self.epsilons, certainty, color="0.35", marker=".")
         ax_curve.set_xscale("log")
         ax_curve.invert_xaxis()  # left to right: soft to hard
-        ax_curve.set_xlabel("ε (shared variance), decreasing →")
-        ax_curve.set_ylabel("mean of max$_k$ r$_{nk}$")
+        ax_curve.set_xlabel(r"$\varepsilon$ (shared variance), decreasing →", fontsize=plotting.FONT_PT)
+        ax_curve.set_ylabel(r"mean of $\mathrm{max}_k\, r_{nk}$", fontsize=plotting.FONT_PT)
+        for ax in (ax_data, ax_curve):
+            ax.tick_params(labelsize=plotting.FONT_PT)
         ax_curve.set_ylim(0, 1.05)
         (self.marker,) = ax_curve.plot([], [], "o", markersize=9, markerfacecolor="none",
                                        markeredgecolor=plotting.PALETTE[3], markeredgewidth=2)
         self.certainty = np.array(certainty)
-        self.status = fig.text(0.01, 0.985, "", ha="left", va="top", fontsize=9)
+        self.status = fig.suptitle(self._describe(self.epsilons[0]), x=0.02, ha="left", fontsize=plotting.FONT_PT)
+        fig.get_layout_engine().execute(fig)  # laid out once: the panels keep still from frame to frame
+        fig.set_layout_engine("none")
         self.index = None
+
+    @staticmethod
+    def _describe(eps):
+        return rf"$\varepsilon = {eps:.3g}$:  $r_{{nk}} \propto \exp(-\|x_n - \mu_k\|^2 / 2\varepsilon)$"
 
     def dynamic_artists(self):
         return [self.points, self.centre_marks, self.marker, self.status]  # the centres are drawn above
@@ -463,7 +470,7 @@ class _Annealing:
         self.resp = self._resp(self.X, self.centers, eps)
         self.points.set_facecolor(plotting.blend_colors(self.resp))
         self.marker.set_data([eps], [self.certainty[i]])
-        self.status.set_text(f"ε = {eps:.3g}:  r$_{{nk}}$ ∝ exp(−‖x$_n$ − μ$_k$‖² / 2ε)")
+        self.status.set_text(self._describe(eps))
         self.index = i
         return self
 
