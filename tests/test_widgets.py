@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import emlib
-from emlib import datasets, widgets
+from emlib import datasets, plotting, widgets
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 RGB = np.array([matplotlib.colors.to_rgb(c) for c in OKABE_ITO])
@@ -490,3 +490,25 @@ def test_annealing_blitted_frames_equal_a_full_redraw(X):
         stepper.fig.savefig(buffer, format="png", dpi=stepper.fig.dpi)
         full = np.asarray(Image.open(BytesIO(buffer.getvalue())).convert("RGB"), dtype=int)
         assert np.abs(blit - full).max() <= 8
+
+
+def test_annealing_labels_are_typeset_legible_and_inside_the_figure(X):
+    """No code-style label (an underscore or caret outside $…$ math), every text at least FONT_PT
+    points, and the axis labels inside the figure (the x-label was clipped at the bottom)."""
+    from matplotlib.text import Text
+
+    fig = widgets._new_figure(widgets.STACKED, 60)
+    view = widgets._Annealing(fig, X, np.array([[0.0, 0.0], [5.0, 0.0], [2.0, 5.0]]), np.geomspace(10, 0.01, 5),
+                              layout="stacked").draw(2)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    for text in texts:
+        outside_math = text.get_text().split("$")[::2]
+        assert not any(c in part for part in outside_math for c in "_^"), text.get_text()
+        assert text.get_fontsize() >= plotting.FONT_PT, text.get_text()
+    labels = [view.status] + [t for ax in fig.axes for t in (ax.xaxis.label, ax.yaxis.label) if t.get_text()]
+    assert len(labels) == 3
+    for label in labels:
+        extent = label.get_window_extent(renderer)
+        assert extent.x0 >= 0 and extent.y0 >= 0 and extent.x1 <= fig.bbox.x1 and extent.y1 <= fig.bbox.y1, label
