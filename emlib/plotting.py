@@ -527,7 +527,9 @@ class Panels:
     ``layout="row"`` puts the panels side by side; ``layout="stacked"`` fits them to a phone's
     narrow column: the data on top and the others below, or, for data taller than wide, the data on
     the left and the others beside it. Either way the data panel's box follows the data's own
-    aspect. Every text is at least ``FONT_PT`` points.
+    aspect; with the data on top, a stacked figure of its own (not given Axes) keeps its width and
+    takes the height that box needs. Every text is at least ``FONT_PT`` points, and a figure of its
+    own is laid out once (constrained layout), so that nothing moves from one half-step to the next.
 
     The first :meth:`draw` creates the artists with the ``plot_*`` functions; later calls only
     update them, which keeps a redraw fast. ``artists`` maps panel names to what those functions

@@ -699,7 +699,8 @@ def _within_budget(render, n_frames):
     return HTML(html)
 
 
-STACKED = (4.0, 4.2)  # inches: the animations' stacked panels, legible on a phone's column
+STACKED = (4.0, 4.2)  # inches: the animations' stacked panels, legible on a phone's column (the panels
+# may make a figure taller, to give its data panel the data's shape)
 
 
 def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, interval=700, quality=72,

@@ -503,15 +503,23 @@ def test_every_text_of_the_step_panels_is_legible_and_inside_the_figure(name, la
                         and extent.y1 <= fig.bbox.y1 + 1), f"{extent} leaves the figure {fig.bbox}"
 
 
-def test_bound_numbers_do_not_spill_onto_the_curve(gmm, blobs):
-    fig = Figure(figsize=(4, 4.2), dpi=100)
+@pytest.mark.parametrize("layout", ["row", "stacked"])
+@pytest.mark.parametrize("name", ["gmm", "bernoulli"])
+def test_no_two_panels_overlap(name, layout, gmm, blobs):
+    """The bound's numbers, the prototypes' titles, every panel's labels: each panel with its texts
+    stays clear of the others."""
+    model, X = _fitted(name, gmm, blobs)
+    fig = Figure(figsize=(4, 4.2) if layout == "stacked" else (8, 3), dpi=100)
     FigureCanvasAgg(fig)
-    view = plotting.draw_step(fig, gmm, blobs, -1, layout="stacked")
+    view = plotting.draw_step(fig, model, X, -1, layout=layout)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    numbers = view.artists["bound"].text.get_window_extent(renderer)
-    curve = view.axes[1].get_tightbbox(renderer)
-    assert numbers.x0 > curve.x1 or numbers.y0 > curve.y1
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert min(overlap) <= 1, f"{a} and {b} overlap"
+    assert view.artists["bound"].text.get_window_extent(renderer).x0 >= view.axes[1].get_tightbbox(renderer).x1
 
 
 def test_the_data_panel_box_suits_tall_data():
