@@ -378,21 +378,23 @@ def plot_bound(step, ax=None, *, bottom=None):
     return artists
 
 
+def _bound_text(step):
+    """The numbers over the bound bar: the ELBO and the KL gap (log p alone before the first q)."""
+    if step.elbo is None:  # the initial entry: θ₀ but no q yet
+        text = f"log p = {step.log_likelihood:.1f}\n(no q yet)"
+    else:
+        kl = 0.0 if abs(step.kl) <= 1e-10 * max(abs(step.log_likelihood), 1.0) else step.kl  # E-step: rounding
+        text = f"ELBO = {step.elbo:.1f}\nKL = {kl:.3g}"
+    return text.replace("-", "\u2212")  # the minus sign, as on the axes
+
+
 def _update_bound(artists, step, bottom):
     artists.log_likelihood.set_ydata([step.log_likelihood] * 2)
-    if step.elbo is None:  # the initial entry: θ₀ but no q yet
-        artists.elbo.set_y(bottom)
-        artists.elbo.set_height(0.0)
-        artists.kl.set_y(bottom)
-        artists.kl.set_height(0.0)
-        artists.text.set_text(f"log p = {step.log_likelihood:.1f}\n(no q yet)")
-        return
     artists.elbo.set_y(bottom)
-    artists.elbo.set_height(step.elbo - bottom)
-    artists.kl.set_y(step.elbo)
-    artists.kl.set_height(step.kl)
-    kl = 0.0 if abs(step.kl) <= 1e-10 * max(abs(step.log_likelihood), 1.0) else step.kl  # E-step: rounding
-    artists.text.set_text(f"ELBO = {step.elbo:.1f}\nKL = {kl:.3g}")
+    artists.kl.set_y(bottom if step.elbo is None else step.elbo)
+    artists.elbo.set_height(0.0 if step.elbo is None else step.elbo - bottom)
+    artists.kl.set_height(0.0 if step.elbo is None else step.kl)
+    artists.text.set_text(_bound_text(step))
 
 
 # ---- Bernoulli prototypes ----------------------------------------------------------------------
@@ -600,8 +602,10 @@ class Panels:
             grid = fig.add_gridspec(1, n_panels, width_ratios=ratios)
             return [fig.add_subplot(grid[0, i]) for i in range(n_panels)]
         if aspect is not None and aspect > 1.3:  # tall data: beside the other panels
-            box = float(np.clip(height * 0.8 / aspect, 0.3 * width, 0.5 * width))
-            grid = fig.add_gridspec(n_panels - 1, 2, width_ratios=[box, width - box])
+            # width ratios share what the tick labels leave (about 2.5 of 4 inches): the other
+            # panels keep about 1.2 inches, the data box takes about 70 % of the height
+            box = float(np.clip(height * 0.7 / aspect, 0.8, 1.8))
+            grid = fig.add_gridspec(n_panels - 1, 2, width_ratios=[box, 1.2])
             return [fig.add_subplot(grid[:, 0])] + [fig.add_subplot(grid[i, 1]) for i in range(n_panels - 1)]
         # the data on top: the figure grows to hold a box of the data's shape above the other panels
         box = float(np.clip((aspect or 0.6) * width * 1.2, 1.6, 2.8))
@@ -637,14 +641,14 @@ class Panels:
     def _bound_view(self, t):
         """The bound panel's y-range at half-step t: zoomed so that the largest KL of t and its
         neighbours fills about a fifth of the panel (an E-step shows the gap its M-step opened, now
-        closed), with room above for the numbers; bars rise from the bottom of that range."""
+        closed); bars rise from the bottom of that range."""
         ll = self.history.series("log_likelihood")
         kl = np.nan_to_num(self.history.series("kl"))
         elbo = self.history.series("elbo")
         near = np.abs(kl[max(t - 1, 0): t + 2 if t else 3])  # θ₀ borrows the zoom of the first M-step
         gap = max(near.max(), 1e-9 * abs(ll[t]), 1e-12)
         base = ll[t] if np.isnan(elbo[t]) else elbo[t]
-        return base - 1.6 * gap, ll[t] + 2.0 * gap
+        return base - 1.6 * gap, ll[t] + 1.2 * gap
 
     # -- drawing
     def draw(self, t):
@@ -676,10 +680,19 @@ class Panels:
             ax.set_yticks([])  # zoomed to every half-step: the numbers above the bars give the values
             ax.yaxis.set_label_position("right")
             ax.set_ylabel("zoomed")
+            text = self.artists["bound"].text  # above the panel, where it may be wider than the bar
+            text.set_position((0.5, 1.03))
+            text.set_verticalalignment("bottom")
         self._legible()
         if self._own_figure:  # lay the panels out once, so that they keep still from frame to frame
+            if self.has_bound:  # room for the widest numbers of any half-step
+                text = self.artists["bound"].text
+                now = text.get_text()
+                text.set_text(max((_bound_text(s) for s in self.history), key=len))
             self.fig.get_layout_engine().execute(self.fig)
             self.fig.set_layout_engine("none")
+            if self.has_bound:
+                text.set_text(now)
 
     def _legible(self):
         """Every text of the panels at least FONT_PT points."""
