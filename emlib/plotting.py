@@ -699,8 +699,10 @@ class Panels:
         from matplotlib.text import Text
 
         for ax in self.fig.axes:
-            ax.tick_params(labelsize=max(FONT_PT, ax.xaxis.get_ticklabels()[0].get_fontsize()
-                                         if ax.xaxis.get_ticklabels() else 0))
+            for axis in (ax.xaxis, ax.yaxis):
+                ticks = axis.get_major_ticks()
+                if ticks and ticks[0].label1.get_fontsize() < FONT_PT:
+                    axis.set_tick_params(labelsize=FONT_PT)  # for the ticks made later too
         for text in self.fig.findobj(Text):
             if text.get_fontsize() < FONT_PT:
                 text.set_fontsize(FONT_PT)
@@ -1179,5 +1181,5 @@ def plot_image_grid(images, image_shape=(28, 28), axes=None, fig=None, n_cols=10
             drawn.append(ax.imshow(images[i].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1,
                                    interpolation="nearest"))
             if titles is not None:
-                ax.set_title(titles[i], fontsize=8)
+                ax.set_title(titles[i])
     return drawn
