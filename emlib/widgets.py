@@ -60,8 +60,8 @@ def _new_figure(figsize, dpi):
 
 
 class _BlitRenderer:
-    """Renders step panels (:class:`emlib.plotting.Panels`) to PNG by blitting: the static parts (axes, ticks, labels, histogram,
-    the whole curve, the legend) are drawn once into a cached background; each frame restores it and
+    """Renders step panels (:class:`emlib.plotting.Panels`) to PNG by blitting: the static parts (axes,
+    ticks, labels, histogram, the whole curve, the legend) are drawn once into a cached background; each frame restores it and
     draws only ``view.dynamic_artists()``. This makes a goto several times faster than a full draw."""
 
     def __init__(self, view):
@@ -563,6 +563,8 @@ def _with_fallback(bundle, png, text):
 
 
 # ---- the static twin ---------------------------------------------------------------------------
+
+
 def _frames(phases, max_frames):
     """The half-steps an animation shows: every one if they fit; else θ₀ and evenly spaced
     iterations, each as its E-step and its M-step (so every frame pair shows a gap close and open),

@@ -219,7 +219,6 @@ def test_unfitted_model_is_fitted(X):
 
 def test_displays_as_a_widget_with_a_picture_to_fall_back_on(stepper):
     import base64
-
     from io import BytesIO
 
     from PIL import Image
@@ -323,7 +322,8 @@ def test_annealing_goes_from_soft_to_hard(X):
     stepper.goto(-1)
     assert stepper.epsilon == eps[-1]
     nearest = np.argmin(((X[:, None] - centers[None]) ** 2).sum(axis=2), axis=1)
-    np.testing.assert_allclose(stepper.view.points.get_facecolors()[:, :3], RGB[nearest], atol=1e-2)  # a boundary point may keep a trace of blend
+    # a boundary point may keep a trace of blend
+    np.testing.assert_allclose(stepper.view.points.get_facecolors()[:, :3], RGB[nearest], atol=1e-2)
     stepper.slider.value = 0
     face = stepper.view.points.get_facecolors()[:, :3]
     distance_to_pure = np.abs(face - RGB[nearest]).sum(axis=1)
@@ -401,9 +401,8 @@ def test_animate_samples_whole_iterations_evenly_and_labels_true_half_steps(X):
 
 def test_animate_frames_are_legible_on_a_phone(X):
     """Panels stacked in a frame about 480 px wide: on a 390 px phone the text shrinks by < 25 %."""
-    from io import BytesIO
-
     import base64
+    from io import BytesIO
 
     from PIL import Image
 
