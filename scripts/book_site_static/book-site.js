@@ -147,10 +147,11 @@
     return "rgb(" + rgb.map(Math.round).join(",") + ")";
   }
   function scrollers() {
-    var boxes = document.querySelectorAll(DISPLAY + ", " + INLINE + ".book-wide-inline, " + TABLES);
+    var boxes = document.querySelectorAll(DISPLAY + ", " + INLINE + ", " + TABLES);
     boxes.forEach(function (box) {
       var framed = box.parentElement.classList.contains("book-scroll-frame");
-      if (framed || box.scrollWidth - box.clientWidth > 1) {
+      var scrolls = /auto|scroll/.test(getComputedStyle(box).overflowX);
+      if (framed || (scrolls && box.scrollWidth - box.clientWidth > 1)) {
         frame(box).style.setProperty("--book-cue-bg", background(box.parentElement));
         edges(box);
       }

@@ -61,6 +61,7 @@ OUT_OF_REACH = """(selector) => {
 SCROLLS_UNMARKED = """(selector) => {
     const bad = [];
     document.querySelectorAll('article.bd-article ' + selector).forEach(box => {
+        if (!['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) return;  // OUT_OF_REACH's part
         if (box.scrollWidth - box.clientWidth <= 1 || box.getBoundingClientRect().width === 0) return;
         box.scrollLeft = 0;
         box.dispatchEvent(new Event('scroll'));
