@@ -45,7 +45,7 @@
 /* Wide content. (1) A formula wider than its room (a display equation's line, or the line of
    text an inline formula sits in) is drawn smaller, down to MIN_SCALE of its size, which keeps it
    legible; at 1280 px every equation of the book fits that way. (2) What still does not fit (a
-   long formula or a table on a phone) scrolls sideways inside a frame that shows a "scroll →"
+   long formula, a table or a line of code on a phone) scrolls sideways inside a frame that shows a "scroll →"
    marker while there is more to the right (a tap on it scrolls). (3) A figure is drawn at the
    column's width at most, whole, and a tap opens it at full size. */
 (function () {
@@ -53,6 +53,7 @@
   var DISPLAY = '.bd-article mjx-container[display="true"]';
   var INLINE = '.bd-article mjx-container:not([display="true"])';
   var TABLES = ".bd-article .pst-scrollable-table-container";
+  var CODE = ".bd-article div.highlight > pre";
 
   function figures() {
     document.querySelectorAll(".bd-article .cell_output img").forEach(function (img) {
@@ -147,12 +148,12 @@
     return "rgb(" + rgb.map(Math.round).join(",") + ")";
   }
   function scrollers() {
-    var boxes = document.querySelectorAll(DISPLAY + ", " + INLINE + ", " + TABLES);
+    var boxes = document.querySelectorAll([DISPLAY, INLINE, TABLES, CODE].join(", "));
     boxes.forEach(function (box) {
       var framed = box.parentElement.classList.contains("book-scroll-frame");
       var scrolls = /auto|scroll/.test(getComputedStyle(box).overflowX);
       if (framed || (scrolls && box.scrollWidth - box.clientWidth > 1)) {
-        frame(box).style.setProperty("--book-cue-bg", background(box.parentElement));
+        frame(box).style.setProperty("--book-cue-bg", background(box));
         edges(box);
       }
     });

@@ -4,7 +4,7 @@ On every chapter page (over http): tapping the visible navigation button shows t
 list, and the "Contents" button the page's sections; no formula runs past the column out of
 reach (it fits, or sits in a box that scrolls sideways within the column and inside every box
 around it that cuts off what overflows); a formula or table that scrolls shows a visible
-"scroll →" marker, and a formula shrunk to fit stays legible; every figure is shown whole,
+"scroll →" marker (so does a long line of code), and a formula shrunk to fit stays legible; every figure is shown whole,
 within the column; no animation is wider than the column. The notation page and the other
 pages of the book are checked the same way.
 """
@@ -147,12 +147,15 @@ def test_display_formulas_stay_within_reach(phone_page):
     assert not bad, f"{name}: display formulas past the column at 390 px:\n" + "\n".join(bad[:10])
 
 
-@pytest.mark.parametrize("what", ['mjx-container[display="true"]', 'mjx-container:not([display="true"])', "table"])
+SCROLLING_BOX = {"table": ".pst-scrollable-table-container", "code": "div.highlight > pre"}
+
+
+@pytest.mark.parametrize("what", ['mjx-container[display="true"]', 'mjx-container:not([display="true"])', "table", "code"])
 def test_what_scrolls_says_so(phone_page, what):
-    """A formula or table wider than the column scrolls sideways with a visible "scroll →"
-    marker (a fade alone read as cut off); for a table the scrolling box is its container."""
+    """A formula, table or line of code wider than the column scrolls sideways with a visible
+    "scroll →" marker (a fade alone read as cut off)."""
     name, page = phone_page
-    selector = ".pst-scrollable-table-container" if what == "table" else what
+    selector = SCROLLING_BOX.get(what, what)
     bad = page.evaluate(SCROLLS_UNMARKED, selector)
     assert not bad, f"{name}: {what} scrolling at 390 px without a marker:\n" + "\n".join(bad[:10])
     page.set_viewport_size({"width": 1280, "height": 900})  # the marker goes when nothing scrolls
