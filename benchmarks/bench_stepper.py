@@ -6,7 +6,7 @@ browser). The target is under 100 ms. Run it (from the repository root) with
 
     MPLBACKEND=Agg python benchmarks/bench_stepper.py [--repeats 200] [--dpi 112]
 
-It also reports the two parts of a goto, the panel update (StepFigure.draw) and the PNG rendering
+It also reports the two parts of a goto, the panel update (Panels.draw) and the PNG rendering
 (at twice the screen's pixels, as the stepper renders for a projector or a 2x screen).
 """
 

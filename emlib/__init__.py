@@ -2,8 +2,9 @@
 
 Gaussian mixtures, Bernoulli mixtures and k-means as hard EM, each fit recording its history
 half-step by half-step. The pure E- and M-steps live at module level in :mod:`emlib.gmm`,
-:mod:`emlib.bernoulli` and :mod:`emlib.kmeans`; the classes are thin drivers over one EM loop
-(:mod:`emlib.em`) and full scikit-learn estimators (scikit-learn itself stays optional).
+:mod:`emlib.bernoulli` and :mod:`emlib.kmeans`, written as the chapters' equations; the classes are
+full scikit-learn estimators (scikit-learn itself stays optional) whose fits run one EM loop
+(:mod:`emlib.em`) over a private engine, ``emlib._fast``, that computes the same steps faster.
 """
 
 from . import _validation

@@ -5,12 +5,14 @@ Each component k is a vector of D independent coins with probabilities μ_kd:
     log p(x | k) = Σ_d x_d log μ_kd + (1 − x_d) log(1 − μ_kd)
                  = Σ_d x_d (log μ_kd − log(1 − μ_kd)) + Σ_d log(1 − μ_kd)
 
-The second form needs a single (N × D) @ (D × K) matrix product for all samples and components
-(emlib computes it block by block of samples, see :mod:`emlib.parallel`).
+The second form needs a single (N × D) @ (D × K) matrix product for all samples and components.
+The equations are those of the chapter "Bernoulli mixtures":
 
-    E-step  r_nk ∝ π_k p(x_n | k)
-    M-step  π_k = N_k / N,   μ_kd = Σ_n r_nk x_nd / N_k        (maximum likelihood)
-            μ_kd = (Σ_n r_nk x_nd + a − 1) / (N_k + a + b − 2)  (MAP with a Beta(a, b) prior)
+    E-step  r_nk ∝ π_k p(x_n | k)                                                  Eq. (6.2)
+    M-step  π_k = N_k / N,   μ_kd = Σ_n r_nk x_nd / N_k        (maximum likelihood)  Eq. (6.3)
+            μ_kd = (Σ_n r_nk x_nd + a − 1) / (N_k + a + b − 2)  (MAP with a Beta(a, b) prior)  Eq. (6.4)
+
+A fit runs the same steps block by block on every core (``emlib._fast.bernoulli``).
 
 Constant features: if a feature is 0 in every sample, maximum likelihood puts μ_kd = 0 and the log
 of 0 would appear. emlib keeps every μ_kd in [EPS, 1 − EPS] (EPS = 1e-10), so the log-likelihood
@@ -22,8 +24,8 @@ kept. A Beta prior with a, b > 1 smooths the estimates much more strongly, towar
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import logsumexp
 
-from . import parallel
 from ._validation import (
     check_array,
     check_binary,
@@ -31,7 +33,7 @@ from ._validation import (
     check_shape,
     check_weights,
 )
-from .em import MixtureModel, gather, log_weights, soft_posterior
+from .em import MixtureModel
 
 EPS = 1e-10
 INIT_PARAMS = ("random", "random_from_data")
@@ -56,41 +58,80 @@ def _check_beta_prior(beta_prior):
     return a, b
 
 
-class BernoulliData(NamedTuple):
-    """X and its blocks ``(cols, X[cols])`` of consecutive samples (views, not copies)."""
-
-    X: np.ndarray
-    blocks: list
-
-
-def prepare(X):
-    """:class:`BernoulliData` for X: the blocks the steps run over, on separate cores when there are several."""
-    return BernoulliData(X, [(cols, X[cols]) for cols in parallel.split(len(X), X.shape[1])])
-
-
-def _block_log_joint(params):
-    """The E-step's work on one block: a function from ``(cols, X_b)`` to the (K, B) array of
-    log π_k + log p(x_n | μ_k) for the block's samples."""
-    log_mu, log_one_minus = np.log(params.means), np.log1p(-params.means)
-    coef = log_mu - log_one_minus  # (K, D): the second form above
-    const = (log_one_minus.sum(axis=1) + log_weights(params.weights))[:, None]
-    return lambda piece: np.dot(coef, piece[1].T) + const  # (K, D) @ (D, B): the E-step's product
-
-
 def log_joint(X, params):
-    """log p(x_n, z_n = k | θ) = log π_k + log p(x_n | μ_k), shape (N, K)."""
+    """log p(x_n, z_n = k | θ) = log π_k + log p(x_n | μ_k), with Eq. (6.1)'s log-density.
+
+    log p(x | μ_k) = Σ_d x_d log μ_kd + (1 − x_d) log(1 − μ_kd), written as one matrix product:
+    Σ_d x_d (log μ_kd − log(1 − μ_kd)) + Σ_d log(1 − μ_kd).
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+        Binary samples.
+    params : BernoulliParams
+
+    Returns
+    -------
+    log_joint : ndarray of shape (N, K)
+    """
     X = np.asarray(X, dtype=float)
-    return gather(prepare(X).blocks, _block_log_joint(params), len(params.weights))
+    log_mu, log_one_minus = np.log(params.means), np.log1p(-params.means)
+    with np.errstate(divide="ignore"):
+        log_pi = np.log(params.weights)
+    return X @ (log_mu - log_one_minus).T + log_one_minus.sum(axis=1) + log_pi
 
 
 def e_step(X, params):
-    """The E-step: ``(log_resp, log_prob_norm)``, log r_nk and log p(x_n | θ)."""
+    """The E-step, Eq. (6.2): log r_nk = log p(x_n, z_n = k | θ) − log p(x_n | θ), by log-sum-exp.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+        Binary samples.
+    params : BernoulliParams
+
+    Returns
+    -------
+    log_resp : ndarray of shape (N, K)
+        log r_nk.
+    log_prob_norm : ndarray of shape (N,)
+        log p(x_n | θ).
+    """
     X = check_binary(check_array(X))
-    return soft_posterior(log_joint(X, params))
+    joint = log_joint(X, params)
+    log_norm = logsumexp(joint, axis=1)
+    return joint - log_norm[:, None], log_norm
+
+
+def responsibilities(X, params):
+    """r_nk = p(z_n = k | x_n, θ), shape (N, K): the exponential of :func:`e_step`'s log r_nk.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+        Binary samples.
+    params : BernoulliParams
+
+    Returns
+    -------
+    resp : ndarray of shape (N, K)
+    """
+    return np.exp(e_step(X, params)[0])
 
 
 def log_likelihood(X, params):
-    """log p(X | θ), the total over samples."""
+    """log p(X | θ) = Σ_n log Σ_k π_k p(x_n | μ_k), the total over samples.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+        Binary samples.
+    params : BernoulliParams
+
+    Returns
+    -------
+    log_likelihood : float
+    """
     return float(e_step(X, params)[1].sum())
 
 
@@ -186,32 +227,19 @@ def m_step(X, resp, beta_prior=None):
     return params_from_statistics(statistics(X, resp), beta_prior)
 
 
-def _counts(piece, resp_block):
-    """One block's share of Σ_n r_nk x_nd, as a (D, K) array: the M-step's product, (D, B) @ (B, K)."""
-    return np.dot(piece[1].T, resp_block.T)
-
-
-def _m_step(X, resp, prior, counts=None):
-    """:func:`m_step` without the input checks (the model checked X once, before the first step).
-
-    ``counts``: the sum of :func:`_counts` over the blocks, if the E-step has added it up already.
-    """
-    data = X if isinstance(X, BernoulliData) else prepare(X)
-    R = np.ascontiguousarray(resp.T)  # (K, N): free when resp is emlib's (N, K) view
-    nk = R.sum(axis=1) + 10 * np.finfo(float).eps  # N_k
-    if counts is None:
-        counts = parallel.total(lambda piece: _counts(piece, R[:, piece[0]]), data.blocks)
-    counts = counts.T  # Σ_n r_nk x_nd, shape (K, D)
-    if prior is None:
-        means = counts / nk[:, None]
-    else:
-        a, b = prior
-        means = (counts + a - 1) / (nk[:, None] + a + b - 2)
-    return BernoulliParams(nk / nk.sum(), np.clip(means, EPS, 1 - EPS))
-
-
 def log_prior(params, beta_prior):
-    """log p(θ) = Σ_kd (a − 1) log μ_kd + (b − 1) log(1 − μ_kd), up to a constant."""
+    """log p(θ) = Σ_kd (a − 1) log μ_kd + (b − 1) log(1 − μ_kd), up to a constant: the Beta prior's term.
+
+    Parameters
+    ----------
+    params : BernoulliParams
+    beta_prior : (float, float) or None
+        (a, b); None (maximum likelihood) gives 0.
+
+    Returns
+    -------
+    log_prior : float
+    """
     if beta_prior is None:
         return 0.0
     a, b = beta_prior
@@ -322,20 +350,13 @@ class BernoulliMixture(MixtureModel):
                 raise ValueError("means_init must hold probabilities in [0, 1].")
         return BernoulliParams(weights, np.clip(means, EPS, 1 - EPS))
 
-    def _prepare(self, X):
-        return prepare(X)
+    _log_joint = staticmethod(log_joint)
+    _responsibilities = staticmethod(responsibilities)
 
-    def _block_log_joint(self, params, data):
-        return _block_log_joint(params)
+    def _engine(self, X):
+        from ._fast.bernoulli import BernoulliEngine
 
-    def _log_prior(self, params):
-        return log_prior(params, _check_beta_prior(self.beta_prior))
-
-    def _block_statistics(self, piece, resp_block):
-        return _counts(piece, resp_block)
-
-    def _m_step(self, data, q):
-        return _m_step(data, q.resp, _check_beta_prior(self.beta_prior), q.statistics)
+        return BernoulliEngine(X, _check_beta_prior(self.beta_prior))
 
     def _set_parameters(self, params):
         self.weights_, self.means_ = (self._cast(value) for value in params)

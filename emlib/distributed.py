@@ -225,7 +225,10 @@ def _run_mixture(model, X, params):
 
     history, N = _new_history(model), X.shape[0]
     (log_lik, entropy, expected), statistics = evaluate(params)
-    prior = model._log_prior  # log p(θ), 0 for maximum likelihood
+
+    def prior(params):  # log p(θ) for MAP-EM, 0 for maximum likelihood
+        return module.log_prior(params, m_kwargs["beta_prior"]) if kind == "BernoulliMixture" else 0.0
+
     history._append(Step("init", 0, params, log_likelihood=log_lik + prior(params)))
     converged = False
     for iteration in range(1, model.max_iter + 1):
@@ -233,6 +236,8 @@ def _run_mixture(model, X, params):
         q_entropy = entropy
         history._append(Step("E", iteration, params, log_likelihood=log_lik + prior(params),
                              elbo=expected + q_entropy + prior(params), kl=0.0))
+        if model.verbose:
+            model._print_iteration(history, _Engine(N))
         q_statistics = statistics
         params = module.params_from_statistics(statistics, **m_kwargs)  # M-step, on the client
         (log_lik, entropy, expected), statistics = evaluate(params)
@@ -243,8 +248,6 @@ def _run_mixture(model, X, params):
         history._append(Step("M", iteration, params, log_likelihood=log_lik + prior(params),
                              elbo=expected_before + q_entropy + prior(params),
                              kl=(log_lik - expected_before) - q_entropy))
-        if model.verbose:
-            model._print_iteration(history, N)
         # scikit-learn's rule, as in memory: the per-sample log-likelihood at the last two E-steps
         if iteration > 1:
             change = (history[-2].log_likelihood - history[-4].log_likelihood) / N
@@ -304,6 +307,8 @@ def _run_kmeans(model, X, params, mean_variance):
     converged, iteration = False, 0
     for iteration in range(1, model.max_iter + 1):
         history._append(Step("E", iteration, params, distortion=J))
+        if model.verbose:
+            model._print_iteration(history, _Engine(X.shape[0]))
         new = kmeans.params_from_statistics(statistics, params.centers)  # M-step, on the client
         empty = statistics.n == 0
         if empty.any():  # as in memory: an emptied cluster's centre moves to the farthest samples
@@ -312,8 +317,6 @@ def _run_kmeans(model, X, params, mean_variance):
         last_changed = changed
         (J, J_before, changed), statistics = evaluate(params.centers, previous)
         history._append(Step("M", iteration, params, distortion=J_before))
-        if model.verbose:
-            model._print_iteration(history, X.shape[0])
         shift = ((history[-1].params.centers - history[-2].params.centers) ** 2).sum()
         if last_changed == 0 or shift <= model.tol * mean_variance:
             converged = True
@@ -325,7 +328,13 @@ def _run_kmeans(model, X, params, mean_variance):
 
 # ---- fit ----------------------------------------------------------------------------------
 def _new_history(model):
-    return History(model._posterior_from_params)
+    return History(model._responsibilities)  # the module's pure E-step, as in memory
+
+
+class _Engine(NamedTuple):
+    """What a model's ``_print_iteration`` reads from the fit's engine."""
+
+    n_samples: int
 
 
 def _needs_sample(model):

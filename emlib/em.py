@@ -1,168 +1,53 @@
-"""One EM loop for every model, and the pieces that Gaussian and Bernoulli mixtures share.
+"""One EM loop for every model, and the estimator protocol the three models share.
 
-A model plugs these functions into the loop (scikit-learn's ``BaseMixture`` is organised the same way):
+The loop (:func:`run_em`) alternates two lines, and records every half-step in the history:
 
-- ``_prepare(X)``             -> whatever the steps need from X alone, computed once per fit
-                                 (for mixtures: X cut into blocks of samples, laid out for products)
-- ``_init_params(X, rng)``    -> θ₀
-- ``_evaluate(data, θ, q)``   -> everything the E-step needs at θ, computed in one pass (for mixtures:
-                                 r_nk, log p(x_n | θ), H(r), E_r[log p(X, Z | θ)], and for the q of
-                                 the E-step before, if there was one, E_q[log p(X, Z | θ)] and the
-                                 cross-entropy −E_q[log p(Z | X, θ)])
-- ``_posterior(ev)``          -> q, the E-step's responsibilities (soft) or assignments (hard)
-- ``_m_step(data, q)``        -> the θ that maximises the bound for this q
-- ``_record(ev, q)``          -> the quantities stored in the history (log-likelihood, ELBO, KL or J)
-- ``_converged(history, q_prev, q, data)`` -> whether to stop
-- ``_final_e_step(history, ev, q, converged)`` -> q of the reported assignment (k-means appends one
-                                 more E-step when its centres moved after the last one)
+    q = E-step(θ)      the posterior p(Z | X, θ) (soft responsibilities, or k-means' hard labels)
+    θ = M-step(q)      the θ that maximises the bound L(q, θ) for that q
 
-One evaluation per iteration serves two half-steps: the evaluation at the new θ after an M-step
-gives that M entry's log-likelihood, ELBO and KL, and its responsibilities are the next E-step.
-
-Memory layout: responsibility-like arrays are (N, K) to the reader, as in scikit-learn, but they are
-views of C-ordered (K, N) buffers. Sums and maxima over k then run over K contiguous rows of length
-N, which is how numpy's reductions are fastest, and ``resp.T`` is a free, contiguous (K, N) array
-for the M-step's matrix products and for the ELBO's dot products.
-
-Blocks: the mixtures' E- and M-steps run over blocks of consecutive samples, several at a time on
-separate threads (:mod:`emlib.parallel`); a fit holds BLAS to one thread meanwhile.
+Its steps come from the model's engine (:mod:`emlib._fast`, built once per fit from X): the same
+numbers as the pure steps of :mod:`emlib.gmm`, :mod:`emlib.bernoulli` and :mod:`emlib.kmeans`,
+computed over blocks of samples on every core. An entry's quantities need the posterior at its θ,
+so the pass of each E-step also completes the entry before it: log p(X | θ) for the initial entry,
+and for an M entry (new θ, the q before) L(q, θ) and KL(q ‖ p(Z | X, θ)).
 """
 
 import inspect
-import math
 import warnings
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import logsumexp
 
-from . import _validation, distributed, parallel
+from . import _validation, distributed
+from ._fast import parallel
 from ._validation import check_array, check_count, check_is_fitted, check_nonnegative, check_random_state
 from .history import History, Step
 
-# Terms that cannot change a sum of exponentials are not computed. In Σ_k exp(a_k − m), whose
-# largest term is e^0 = 1, a term below e^−50 ≈ 2e−22 is lost in the sum's rounding (eps ≈ 2e−16)
-# unless there are more than half a million of them, so such a term is set to exactly 0, as exp
-# itself does below about −745. log p(x_n) is unchanged to rounding, and a responsibility below
-# 2e−22 of the largest one becomes 0. With well-separated components most terms are that small,
-# and exp is the costliest function of the E-step, so skipping them makes it about a third faster.
-_NEGLIGIBLE = -50.0
-
-
-def _row_max(rows):
-    """The maximum over k of a (K, N) array, for every n, with −inf (and NaN) replaced by 0.
-
-    Factoring e^{m_n} out of a column whose terms are all −inf would give −inf − (−inf) = NaN;
-    with m_n = 0 instead, the column's log-sum-exp stays log 0 = −inf.
-    """
-    top = rows.max(axis=0)
-    if not math.isfinite(top.sum()):  # one cheap test in the usual case, where all are finite
-        top[~np.isfinite(top)] = 0.0
-    return top
-
-
-def _shifted_exp(rows, top):
-    """exp(rows − top) for a (K, N) array and a row maximum ``top``, in one new (K, N) buffer.
-
-    Terms below e^−50 are 0 (see ``_NEGLIGIBLE``); −inf (log 0, a component of weight 0) gives 0.
-    """
-    shifted = np.subtract(rows, top, out=np.empty(rows.shape))  # ≤ 0, so exp cannot overflow
-    keep = ~(shifted <= _NEGLIGIBLE)  # "not ≤" rather than ">": a NaN is kept, and stays NaN
-    out = np.zeros(rows.shape)
-    if 3 * np.count_nonzero(keep) > keep.size:  # many terms to compute: exp where they are
-        return np.exp(shifted, out=out, where=keep)
-    # few (sharp posteriors): gather them into one contiguous array for exp, then scatter back,
-    # which is about twice as fast as exp with a scattered mask
-    kept = np.flatnonzero(keep)
-    out.reshape(-1)[kept] = np.exp(shifted.reshape(-1)[kept])
-    return out
-
-
-def log_weights(weights):
-    """log π_k, where a weight of 0 gives −inf without a warning: that component takes no samples."""
-    with np.errstate(divide="ignore"):
-        return np.log(weights)
-
-
-def logsumexp(a):
-    """log Σ_k exp(a[n, k]) for every row n, without overflow: factor out the row maximum."""
-    rows = a.T  # (K, N): contiguous rows when ``a`` is emlib's (N, K) view of a (K, N) buffer
-    top = _row_max(rows)
-    return top + np.log(_shifted_exp(rows, top).sum(axis=0))
-
-
-def _normalise_rows(rows):
-    """Bayes' rule on one (K, B) block of log p(x_n, z_n = k): ``(r, log p(x_n))``, r a new (K, B) array."""
-    top = _row_max(rows)  # m_n = max_k log p(x_n, k)
-    resp = _shifted_exp(rows, top)  # p(x_n, k) / e^{m_n}, at most 1
-    total = resp.sum(axis=0)  # Σ_k p(x_n, k) / e^{m_n}, between 1 and K
-    resp *= 1.0 / total  # r_nk = p(x_n, k) / Σ_j p(x_n, j) (one division per sample, not per (n, k))
-    return resp, top + np.log(total)  # log p(x_n) = m_n + log Σ_k e^{log p(x_n, k) − m_n}
-
-
-def normalise(log_joint):
-    """Bayes' rule by one log-sum-exp over k: ``(resp, log_norm)`` from log p(x_n, z_n = k | θ).
-
-    r_nk = p(x_n, k) / p(x_n) is returned as an (N, K) view of a (K, N) buffer, and
-    ``log_norm[n] = log p(x_n | θ)``. The exponentials computed for the log-sum-exp are normalised
-    in place into r, so the E-step evaluates exp once per (n, k).
-    """
-    rows = log_joint.T  # (K, N)
-    resp, log_norm = np.empty(rows.shape), np.empty(rows.shape[1])
-
-    def block(cols):
-        resp[:, cols], log_norm[cols] = _normalise_rows(rows[:, cols])
-
-    parallel.run(block, parallel.split(rows.shape[1], 2 * rows.shape[0]))
-    return resp.T, log_norm
-
-
-def gather(pieces, block_log_joint, n_components):
-    """log p(x_n, z_n = k | θ) for all samples, block by block: an (N, K) view of a (K, N) buffer.
-
-    ``pieces`` are the blocks ``(cols, data)`` of a prepared data set; ``block_log_joint(piece)``
-    returns the (K, B) array of one block.
-    """
-    out = np.empty((n_components, pieces[-1][0].stop))
-
-    def block(piece):
-        out[:, piece[0]] = block_log_joint(piece)
-
-    parallel.run(block, pieces)
-    return out.T
-
-
-def soft_posterior(log_joint):
-    """Bayes' rule in log space: log r_nk = log p(x_n, k) − log p(x_n).
-
-    Returns ``(log_resp, log_norm)`` where ``log_norm[n] = log p(x_n | θ)``.
-    """
-    log_norm = logsumexp(log_joint)
-    return (log_joint.T - log_norm).T, log_norm  # (N, K) view of a (K, N) buffer
-
-
-def _block_expectation(resp, values):
-    """Σ r v over two arrays of one shape, as one dot product; r = 0 counts as 0 even where v = −inf."""
-    total = np.vdot(resp, values)
-    if not np.isfinite(total):  # only when some r_nk = 0 met v_nk = −inf: drop those terms
-        total = np.sum(resp * np.where(resp > 0, values, 0.0))
-    return total
-
-
-def expectation(resp, values):
-    """Σ_n Σ_k r_nk v_nk, the expectation of v under q, as one dot product.
-
-    Terms with r_nk = 0 count as 0 even where v_nk = −inf (0 · log 0 = 0 in the entropy).
-    """
-    # resp.T and values.T are the contiguous (K, N) buffers: vdot is then one BLAS dot, no copy
-    return float(_block_expectation(resp.T, values.T))
-
 
 def elbo(log_joint, resp, log_resp):
-    """L(q, θ) = Σ_n Σ_k q_nk (log p(x_n, z_n = k | θ) − log q_nk) = E_q[log p(X, Z | θ)] + H(q).
+    """The evidence lower bound L(q, θ), Eq. (5.3), for q given as responsibilities.
 
-    Terms with q_nk = 0 contribute nothing (0 · log 0 = 0).
+    L(q, θ) = Σ_n Σ_k q_nk (log p(x_n, z_n = k | θ) − log q_nk) = E_q[log p(X, Z | θ)] + H(q); terms with
+    q_nk = 0 contribute nothing (0 · log 0 = 0).
+
+    Parameters
+    ----------
+    log_joint : array-like of shape (N, K)
+        log p(x_n, z_n = k | θ), for example from ``gmm.log_joint``.
+    resp : array-like of shape (N, K)
+        q_nk.
+    log_resp : array-like of shape (N, K)
+        log q_nk (any value where q_nk = 0).
+
+    Returns
+    -------
+    elbo : float
     """
-    return expectation(resp, log_joint) - expectation(resp, log_resp)
+    resp, log_joint, log_resp = (np.asarray(a, dtype=float) for a in (resp, log_joint, log_resp))
+    kept = resp > 0
+    return float(np.sum(resp[kept] * (log_joint[kept] - log_resp[kept])))
 
 
 class Run(NamedTuple):
@@ -171,35 +56,51 @@ class Run(NamedTuple):
     params: object  # θ of the last M-step (or the start, with max_iter = 0)
     history: History
     converged: bool
-    posterior: object  # q of the last E-step (None with max_iter = 0 for the mixtures)
+    posterior: object  # q at the last θ (k-means: the assignment of labels_)
 
 
-def run_em(model, X, params, max_iter, tol):
+def run_em(model, engine, params, max_iter):
     """Alternate E- and M-steps from ``params`` and record every half-step; returns a :class:`Run`.
 
-    Every entry of the history names its phase: "init" (θ₀), then "E" (q changes, θ fixed) and
-    "M" (θ changes, q fixed) for every iteration. A model may end the history with one more E-step
-    (``_final_e_step``), so that its last entry is the assignment it reports.
+    Every entry names its phase: "init" (θ₀), then "E" (q changes, θ fixed) and "M" (θ changes, q
+    fixed) for every iteration. K-means ends its history with one more E-step, the assignment to
+    the final centres that it reports as ``labels_``.
+
+    Parameters
+    ----------
+    model : EMModel
+        The model being fitted: its settings, its stopping rule, its module's pure E-step.
+    engine : object
+        The fit's steps (from ``model._engine(X)``): ``e_step(params, before)``, ``m_step(q)``,
+        ``scores(q)``.
+    params : NamedTuple
+        θ₀.
+    max_iter : int
+        The most iterations.
+
+    Returns
+    -------
+    run : Run
     """
-    history = History(model._posterior_from_params)
-    data = model._prepare(X)  # what depends on X alone (e.g. its feature blocks), once per fit, not per step
-    ev = model._evaluate(data, params, None)
-    history._append(Step("init", 0, params, **model._record(ev, None)))
-    q_prev, q, converged = None, None, False
+    history = History(model._responsibilities)  # the module's pure E-step, for history.responsibilities
+    entry, q, converged = Step("init", 0, params), None, False
     for iteration in range(1, max_iter + 1):
-        q = model._posterior(ev)  # E-step: θ fixed, q changes
-        history._append(Step("E", iteration, params, **model._record(ev, q)))
-        params = model._m_step(data, q)  # M-step: q fixed, θ changes
-        ev = model._evaluate(data, params, q)  # at the new θ: this M entry's values and the next E-step
-        history._append(Step("M", iteration, params, **model._record(ev, q)))
+        q, scores = engine.e_step(params, q)  # E-step: q = p(Z | X, θ), θ fixed (and the old q scored at θ)
+        history._append(replace(entry, **scores))  # the entry before (init or M) is complete now
+        history._append(Step("E", iteration, params, **engine.scores(q)))
         if model.verbose:
-            model._print_iteration(history, X.shape[0])
-        if model._converged(history, q_prev, q, data):
+            model._print_iteration(history, engine)
+        previous, params = params, engine.m_step(q)  # M-step: θ = argmax_θ L(q, θ), q fixed
+        entry = Step("M", iteration, params)
+        if model._converged(engine, history, q, previous, params):
             converged = True
             break
-        q_prev = q
-    q = model._final_e_step(history, ev, q, converged)
-    return Run(params, history, converged, q)
+    # the E-step at the last θ completes the last entry; k-means keeps it as its labels_
+    last, scores = engine.e_step(params, q)
+    history._append(replace(entry, **scores))
+    if model._ends_with_e_step and (q is None or q.changed):  # (unchanged labels: the centres did not move)
+        history._append(Step("E", entry.iteration + 1, params, **engine.scores(last)))
+    return Run(params, history, converged, last)
 
 
 def _feature_names(X):
@@ -288,10 +189,6 @@ class EMModel:
         return hasattr(self, "history_")
 
     # ---- checks ---------------------------------------------------------------------------
-    def _prepare(self, X):
-        """What the steps need from X alone; models override this to lay X out for their products."""
-        return X
-
     def _n_clusters(self):
         return getattr(self, self._n_components_name)
 
@@ -374,10 +271,10 @@ class EMModel:
         rng = check_random_state(self.random_state)
         self._warm_bound = getattr(self, "lower_bound_", None) if warm else None
         best, finals = None, []
-        with parallel.threads():  # the blocks of every step share the cores
+        with parallel.threads():  # the engine's blocks of samples share the cores
             for _ in range(1 if warm else self._n_runs()):
                 start = self._params if warm else self._init_params(X, rng)
-                run = run_em(self, X, start, self.max_iter, self.tol)
+                run = run_em(self, self._engine(X), start, self.max_iter)
                 score = self._final_score(run.history)
                 finals.append(score)
                 if best is None or score > best[0]:
@@ -415,117 +312,25 @@ class EMModel:
         return self.fit(X).predict(X)
 
 
-class Evaluation(NamedTuple):
-    """A mixture's E-step quantities at one θ, computed together in one pass over the data."""
-
-    resp: np.ndarray  # r_nk = p(z_n = k | x_n, θ), (N, K) view of a (K, N) buffer
-    log_norm: np.ndarray  # log p(x_n | θ), shape (N,)
-    entropy: float  # H(r) = −Σ_nk r_nk log r_nk, the entropy of q if this evaluation becomes the E-step
-    expected: float  # E_r[log p(X, Z | θ)] = Σ_nk r_nk log p(x_n, k | θ), for the ELBO of that E-step
-    expected_before: float  # the same under the q given to the evaluation (the M entry's ELBO), or None
-    cross_before: float  # −Σ_nk q_nk log p(z_n = k | x_n, θ) for that q (the M entry's KL), or None
-    statistics: np.ndarray  # the M-step's sums over n for this r (see MixtureModel), (S, K)
-    log_prior: float  # log p(θ) for MAP-EM, 0 for maximum likelihood
-
-
-class Posterior(NamedTuple):
-    """q after an E-step: the responsibilities, their entropy H(q) = −Σ_nk r_nk log r_nk, and the
-    expected sufficient statistics the M-step turns into θ."""
-
-    resp: np.ndarray
-    entropy: float
-    statistics: np.ndarray
-
-
 class MixtureModel(EMModel):
     """Soft EM for a mixture p(x) = Σ_k π_k p(x | θ_k): the Gaussian and Bernoulli mixtures.
 
-    Subclasses provide ``_prepare(X)`` (whose result has the blocks ``(cols, data)`` of the samples
-    in ``.blocks``), ``_block_log_joint(params, data)`` (a function from one block to its (K, B) array of
-    log p(x_n, z_n = k | θ)), ``_block_statistics(piece, r)`` (the block's share of the sums over n
-    that the M-step needs, such as N_k and Σ_n r_nk x_n, as an (S, K) array), ``_m_step``,
-    ``_init_params``, ``_n_parameters`` and ``_sample_components``.
-
-    The E-step adds up those sums while each block is in the cache, right after its
-    responsibilities; the M-step then turns them into θ. These are EM's "expected sufficient
-    statistics": for these models, everything the M-step needs from q and X.
+    Subclasses set the model module's pure steps as ``_log_joint(X, params)`` and
+    ``_responsibilities(X, params)`` (prediction and the history use them) and provide
+    ``_engine(X)`` (the fit's fast steps), ``_init_params``, ``_set_parameters``, ``_n_parameters``
+    and ``_sample_components``.
     """
 
-    def _log_joint(self, data, params):
-        return gather(data.blocks, self._block_log_joint(params, data), len(params.weights))
+    _ends_with_e_step = False
 
-    def _evaluate(self, data, params, q=None):
-        # Block by block, while the block is in the cache: log p(x_n, k), Bayes' rule, and the
-        # block's shares of the ELBO's and the KL's terms (the entropy of r and the expected
-        # log-joint, kept for when r becomes the E-step's q; the expected log-joint and the cross-
-        # entropy against this posterior under the previous q, for the M entry) and of the M-step's
-        # sums.
-        block_log_joint = self._block_log_joint(params, data)
-        K, N = len(params.weights), len(data.X)
-        resp, log_norm = np.empty((K, N)), np.empty(N)
-        before = None if q is None else q.resp.T  # (K, N)
-
-        def block(piece):
-            cols = piece[0]
-            rows = block_log_joint(piece)  # (K, B), contiguous
-            r, log_norm[cols] = _normalise_rows(rows)
-            resp[:, cols] = r
-            log_r = rows - log_norm[cols]  # log r_nk = log p(x_n, k) − log p(x_n), the log-posterior
-            shares = [
-                -_block_expectation(r, log_r),  # H(r)
-                _block_expectation(r, rows),
-                0.0 if before is None else _block_expectation(before[:, cols], rows),
-                0.0 if before is None else -_block_expectation(before[:, cols], log_r),
-            ]
-            return np.array(shares), self._block_statistics(piece, r)
-
-        parts = parallel.run(block, data.blocks)
-        shares, statistics = parts[0][0].copy(), parts[0][1].copy()
-        for block_shares, block_statistics in parts[1:]:  # added in block order
-            shares += block_shares
-            statistics += block_statistics
-        entropy, expected, expected_before, cross_before = (float(value) for value in shares)
-        if q is None:
-            expected_before = cross_before = None
-        return Evaluation(resp.T, log_norm, entropy, expected, expected_before, cross_before,
-                          statistics, self._log_prior(params))
-
-    def _posterior(self, ev):
-        # q = p(Z | X, θ): already computed by the evaluation, with its entropy, which serves the
-        # ELBO of this E entry and of the M entry that follows (q does not change in the M-step).
-        return Posterior(ev.resp, ev.entropy, ev.statistics)
-
-    def _posterior_from_params(self, X, params):
-        return normalise(self._log_joint(self._prepare(X), params))[0]
-
-    def _record(self, ev, q):
-        # with a prior (MAP EM) both sides of the identity include it
-        log_likelihood = float(ev.log_norm.sum()) + ev.log_prior  # log p(X | θ) = Σ_n log p(x_n | θ)
-        if q is None:
-            return {"log_likelihood": log_likelihood}
-        # q is this evaluation's own posterior (an E entry) or the q of the E-step before (an M
-        # entry: θ new, q unchanged). From the evaluation's sums:
-        #   L(q, θ) = E_q[log p(X, Z | θ)] + H(q)
-        #   KL(q ‖ p(Z | X, θ)) = Σ_nk q_nk (log q_nk − log p(z_n = k | x_n, θ))
-        #                       = −Σ_nk q_nk log p(z_n = k | x_n, θ) − H(q)   (cross-entropy − entropy)
-        # The KL is its definition, not log p − L, so log p(X | θ) = L + KL is a check of the sums.
-        own = q.resp is ev.resp
-        expected, cross = (ev.expected, ev.entropy) if own else (ev.expected_before, ev.cross_before)
-        return {"log_likelihood": log_likelihood, "elbo": expected + q.entropy + ev.log_prior,
-                "kl": cross - q.entropy}
-
-    def _log_prior(self, params):
-        """log p(θ) up to a constant; zero for maximum likelihood."""
-        return 0.0
-
-    def _converged(self, history, q_prev, q, data):
+    def _converged(self, engine, history, q, previous, params):
         # scikit-learn's rule: the per-sample log-likelihood at the last two E-steps differs by < tol.
         # A warm start compares its first E-step with the last one of the fit it continues.
         N = q.resp.shape[0]
-        if q_prev is not None:
-            change = (history[-2].log_likelihood - history[-4].log_likelihood) / N
+        if history[-1].iteration > 1:
+            change = (history[-1].log_likelihood - history[-3].log_likelihood) / N
         elif self._warm_bound is not None:
-            change = history[-2].log_likelihood / N - self._warm_bound
+            change = history[-1].log_likelihood / N - self._warm_bound
         else:
             return False
         return abs(change) < self.tol
@@ -534,9 +339,6 @@ class MixtureModel(EMModel):
         # the lower bound scikit-learn reports and compares the runs by: log p(X | θ) at the last
         # E-step (the initial value, with max_iter = 0)
         return history[-2].log_likelihood if len(history) > 1 else history[0].log_likelihood
-
-    def _final_e_step(self, history, ev, q, converged):
-        return q
 
     def _set_fitted(self, run, X, finals):
         self._params = run.params
@@ -547,8 +349,8 @@ class MixtureModel(EMModel):
         self.final_log_likelihoods_ = finals
         self._set_parameters(run.params)
 
-    def _print_iteration(self, history, n_samples):
-        step = history[-1]
+    def _print_iteration(self, history, engine):
+        step, n_samples = history[-1], engine.n_samples
         print(
             f"iteration {step.iteration:4d}: log-likelihood {step.log_likelihood:.6f} "
             f"(per sample {step.log_likelihood / n_samples:.6f})"
@@ -569,7 +371,7 @@ class MixtureModel(EMModel):
             Every row sums to one.
         """
         X = self._check_X(X)
-        return self._posterior_from_params(X, self._params)
+        return self._responsibilities(X, self._params)
 
     @distributed.rowwise
     def predict(self, X):
@@ -584,7 +386,7 @@ class MixtureModel(EMModel):
         labels : ndarray of shape (n_samples,)
         """
         X = self._check_X(X)
-        return self._log_joint(self._prepare(X), self._params).argmax(axis=1)
+        return self._log_joint(X, self._params).argmax(axis=1)
 
     @distributed.rowwise
     def score_samples(self, X):
@@ -599,7 +401,7 @@ class MixtureModel(EMModel):
         log_density : ndarray of shape (n_samples,)
         """
         X = self._check_X(X)
-        return logsumexp(self._log_joint(self._prepare(X), self._params))
+        return logsumexp(self._log_joint(X, self._params), axis=1)
 
     def score(self, X, y=None):
         """The mean log-likelihood per sample, (1/N) Σ_n log p(x_n | θ) (scikit-learn's ``score``).

@@ -2,13 +2,16 @@
 
 The equations are those of the chapter "EM for Gaussian mixtures":
 
-    E-step   r_nk = π_k N(x_n | μ_k, Σ_k) / Σ_j π_j N(x_n | μ_j, Σ_j)          (responsibilities)
-    M-step   N_k = Σ_n r_nk,   π_k = N_k / N,   μ_k = Σ_n r_nk x_n / N_k,
-             Σ_k = Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ / N_k + reg_covar · I
+    E-step   r_nk = π_k N(x_n | μ_k, Σ_k) / Σ_j π_j N(x_n | μ_j, Σ_j)             Eq. (4.3)
+    M-step   N_k = Σ_n r_nk,   π_k = N_k / N,   μ_k = Σ_n r_nk x_n / N_k,      Eqs. (4.10), (4.6)
+             Σ_k = Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ / N_k + reg_covar · I       Eq. (4.8)
 
 Every density is evaluated through the Cholesky factor of the precision, P_k with P_k P_kᵀ = Σ_k⁻¹
 (scikit-learn's ``precisions_cholesky_``), so no determinant and no inverse of Σ_k is ever formed:
     (x − μ)ᵀ Σ⁻¹ (x − μ) = |P_kᵀ (x − μ)|²   and   log|Σ_k|^{-1/2} = Σ_d log (P_k)_dd.
+
+The functions here are the reference, written for reading. ``GaussianMixture.fit`` runs the same
+steps faster, over blocks of samples on every core (``emlib._fast.gmm``).
 """
 
 from typing import NamedTuple
@@ -16,8 +19,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.linalg.lapack import dtrtri
+from scipy.special import logsumexp
 
-from . import parallel
 from ._validation import (
     check_array,
     check_choice,
@@ -25,7 +28,7 @@ from ._validation import (
     check_shape,
     check_weights,
 )
-from .em import MixtureModel, gather, log_weights, soft_posterior
+from .em import MixtureModel
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
@@ -57,7 +60,24 @@ _RANK_TOL = 1e-12
 
 
 def precision_cholesky(covariances, covariance_type="full"):
-    """P with P Pᵀ = Σ⁻¹, from Σ's own Cholesky factor L (Σ = L Lᵀ, so P = L⁻ᵀ)."""
+    """P with P Pᵀ = Σ⁻¹, from Σ's own Cholesky factor L (Σ = L Lᵀ, so P = L⁻ᵀ).
+
+    Parameters
+    ----------
+    covariances : array-like
+        Σ in the shape of ``covariance_type``: full (K, D, D), tied (D, D), diag (K, D), spherical (K,).
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+
+    Returns
+    -------
+    precisions_cholesky : ndarray
+        P in the same shape (upper triangular; 1 / standard deviation for diag and spherical).
+
+    Raises
+    ------
+    ValueError
+        If a covariance is not positive definite (a collapsed component), naming the component.
+    """
     covariances = np.asarray(covariances, dtype=float)
     if covariance_type in ("diag", "spherical"):
         if (covariances <= 0).any():
@@ -105,7 +125,22 @@ def _first_singular(stack, suspects):
 
 
 def make_params(weights, means, covariances, covariance_type="full"):
-    """Build :class:`GaussianParams` from weights, means and covariances (computing P)."""
+    """Build :class:`GaussianParams` from weights, means and covariances (computing P).
+
+    Parameters
+    ----------
+    weights : array-like of shape (K,)
+        π_k.
+    means : array-like of shape (K, D)
+        μ_k.
+    covariances : array-like
+        Σ_k in the shape of ``covariance_type`` (see :func:`precision_cholesky`).
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+
+    Returns
+    -------
+    params : GaussianParams
+    """
     check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
     means = np.asarray(means, dtype=float)
     covariances = np.asarray(covariances, dtype=float)
@@ -123,6 +158,20 @@ def full_covariances(covariances, covariance_type="full", n_components=None, n_f
 
     full (K, D, D) is returned as is; tied (D, D) is repeated K times (``n_components`` needed);
     diag (K, D) becomes diagonal matrices; spherical (K,) becomes σ²_k I (``n_features`` needed).
+
+    Parameters
+    ----------
+    covariances : array-like
+        In the shape of ``covariance_type``.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+    n_components : int, optional
+        K, needed for "tied".
+    n_features : int, optional
+        D, needed for "spherical".
+
+    Returns
+    -------
+    full : ndarray of shape (K, D, D)
     """
     cov = np.asarray(covariances, dtype=float)
     if covariance_type == "full":
@@ -142,8 +191,17 @@ def full_covariances(covariances, covariance_type="full", n_components=None, n_f
     )
 
 
-def _log_det_precision_cholesky(params):
-    """log|Σ_k|^{-1/2} = Σ_d log (P_k)_dd for every component, shape (K,)."""
+def log_det_precision_cholesky(params):
+    """log|Σ_k|^{-1/2} = Σ_d log (P_k)_dd for every component, shape (K,).
+
+    Parameters
+    ----------
+    params : GaussianParams
+
+    Returns
+    -------
+    log_det : ndarray of shape (K,)
+    """
     K, D = params.means.shape
     P = params.precisions_cholesky
     if params.covariance_type == "full":
@@ -155,133 +213,106 @@ def _log_det_precision_cholesky(params):
     return D * np.log(P)
 
 
-class GaussianData(NamedTuple):
-    """What the E- and M-steps need from X alone, laid out for matrix products; built once per fit.
-
-    ``X`` (N, D) as given; ``origin``, the mean x̄ of X; and ``blocks``: pairs ``(cols, F)`` of a
-    slice of consecutive samples and their features, a contiguous array whose columns are
-    [1; x̃_n] (full and tied covariances, D + 1 rows) or [1; x̃_n; x̃_n²] (diag and spherical, 2D + 1
-    rows), with x̃_n = x_n − x̄. Contiguous blocks make faster matrix products than slices of one big
-    array, and separate blocks run on separate cores.
-
-    Why centred: the steps expand squares, such as Σ_n r_nk (x_n − μ_k)² = Σ_n r_nk x_n² − N_k μ_k²
-    in the diagonal M-step. Far from the origin both terms are huge and nearly equal, and their
-    difference loses the digits the variance needs (at an offset of 10⁷, a variance of 0.912 came
-    out as 0.922). Around x̄ the terms are of the size of the data's spread, as in k-means.
-    """
-
-    X: np.ndarray
-    origin: np.ndarray
-    blocks: list
-
-
-def prepare(X, n_components, covariance_type="full"):
-    """:class:`GaussianData` for X: the rows [1; x] (and x² for diag/spherical), computed once.
-
-    The blocks are sized for the steps' (K, B) work arrays (log p(x_n, k), responsibilities), which
-    are read and written several times each. The features are read only by the two matrix products
-    per block, and with D ≤ a few dozen a block of them stays in the processor's last-level cache;
-    sizing the blocks by them too made more, smaller blocks, and (measured) slower iterations.
-    """
-    N, D = X.shape
-    rows = D + 1 if covariance_type in ("full", "tied") else 2 * D + 1
-    origin = X.mean(axis=0)
-    pieces = []
-    for cols in parallel.split(N, n_components):
-        F = np.empty((rows, cols.stop - cols.start))
-        F[0] = 1.0  # the row of ones carries the constant terms inside the matrix products
-        np.subtract(X[cols].T, origin[:, None], out=F[1:D + 1])  # x̃_n = x_n − x̄
-        if rows > D + 1:
-            np.square(F[1:D + 1], out=F[D + 1:])
-        pieces.append((cols, F))
-    return GaussianData(X, origin, pieces)
-
-
-def _strips(PT):
-    """Split the rows of P_kᵀ into strips, each with the number of leading features x_0, x_1, … it needs.
-
-    P_k = L_k⁻ᵀ is upper triangular, so row d of P_kᵀ is zero beyond column d: a strip of rows needs
-    only x_0 … x_d. With four strips this skips over a third of the E-step's multiplications. The
-    widths are read from the entries, so any factor (for example one given through
-    ``precisions_init``) is multiplied correctly.
-    """
-    K, D, _ = PT.shape
-    height = max(4, -(-D // 4))
-    used = np.any(PT != 0, axis=0)  # (D, D): row d of some P_kᵀ uses column c
-    last = np.array([np.flatnonzero(row).max(initial=0) for row in used])
-    return [(slice(top, top + height), 1 + last[top:top + height].max()) for top in range(0, D, height)]
-
-
-def _block_log_gaussian(params, log_weights, origin):
-    """The E-step's work on one block: a function from ``(cols, F)`` to the (K, B) array of
-    log π_k + log N(x_n | μ_k, Σ_k) for the block's samples.
-
-    log N(x | μ_k, Σ_k) = −D/2 log 2π + Σ_d log (P_k)_dd − ½ |P_kᵀ (x − μ_k)|², with x − μ_k
-    computed as x̃ − μ̃_k around the data's ``origin`` (see :class:`GaussianData`).
-    """
-    P, kind = params.precisions_cholesky, params.covariance_type
-    means = params.means - origin  # μ̃_k
-    K, D = means.shape
-    # the part that does not depend on x: log π_k − D/2 log 2π + log|Σ_k|^{-1/2}
-    const = log_weights - 0.5 * D * _LOG_2PI + _log_det_precision_cholesky(params)
-    if kind in ("diag", "spherical"):
-        # Expand the square, so that one matrix product with the rows [1; x; x²] gives everything:
-        # −½ Σ_d p_kd² (x_d − μ_kd)² = −½ Σ_d p_kd² μ_kd² + Σ_d (p_kd² μ_kd) x_d + Σ_d (−½ p_kd²) x_d²
-        prec = P**2 if kind == "diag" else np.repeat((P**2)[:, None], D, axis=1)
-        coef = np.hstack([(const - 0.5 * (prec * means**2).sum(axis=1))[:, None], prec * means, -0.5 * prec])
-        return lambda piece: np.dot(coef, piece[1])  # (K, 2D+1) @ (2D+1, B)
-    PT = np.transpose(full_covariances(P, kind, K, D), (0, 2, 1))  # P_kᵀ, shape (K, D, D)
-    shift = (PT @ means[:, :, None])[:, :, 0]  # P_kᵀ μ_k, shape (K, D)
-    # one strip of rows of all the P_kᵀ is one matrix, with the matching entries of the shifts
-    strips = [(np.ascontiguousarray(PT[:, rows, :width]).reshape(-1, width),
-               np.ascontiguousarray(shift[:, rows]).reshape(-1, 1), width) for rows, width in _strips(PT)]
-    tallest = max(len(matrix) for matrix, _, _ in strips)  # K·h, h the rows of the tallest strip
-
-    def block(piece):
-        F = piece[1]
-        out = np.empty((K, F.shape[1]))
-        # a strip of y_kn = P_kᵀ (x_n − μ_k) has K·h numbers per sample: sub-blocks keep it in the cache
-        for sub in parallel.split(F.shape[1], tallest):
-            squares = np.zeros((K, sub.stop - sub.start))
-            for matrix, strip_shift, width in strips:  # (K·h, width) @ (width, B) products
-                y = np.dot(matrix, F[1:1 + width, sub])  # P_kᵀ x_n, strip by strip
-                # then − P_kᵀ μ_k, after the product: a sample at a component's mean gives exactly 0
-                # there (inside the product, fused multiply-adds would leave the rounding error of
-                # P_kᵀ μ_k, and a collapsing component has huge P_k)
-                y -= strip_shift
-                y = y.reshape(K, -1, sub.stop - sub.start)
-                squares += np.einsum("kdn,kdn->kn", y, y)  # |y_kn|² = (x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k)
-            out[:, sub] = const[:, None] - 0.5 * squares
-        return out
-
-    return block
-
-
-def _log_gaussian(data, params, log_weights):
-    """log π_k + log N(x_n | μ_k, Σ_k) for every sample and component: an (N, K) view of (K, N)."""
-    return gather(data.blocks, _block_log_gaussian(params, log_weights, data.origin), len(params.means))
-
-
 def estimate_log_prob(X, params):
-    """log N(x_n | μ_k, Σ_k) for every sample and component, shape (N, K)."""
+    """log N(x_n | μ_k, Σ_k) for every sample and component, the density of Eq. (2.1)'s components.
+
+    log N(x | μ_k, Σ_k) = −D/2 log 2π + Σ_d log (P_k)_dd − ½ |P_kᵀ (x − μ_k)|², with P_k the Cholesky
+    factor of the precision (P_k P_kᵀ = Σ_k⁻¹): no inverse and no determinant is formed.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    params : GaussianParams
+
+    Returns
+    -------
+    log_prob : ndarray of shape (N, K)
+    """
     X = np.asarray(X, dtype=float)
-    return _log_gaussian(prepare(X, len(params.means), params.covariance_type), params, np.zeros(len(params.means)))
+    K, D = params.means.shape
+    P = params.precisions_cholesky  # full (K, D, D), tied (D, D), diag (K, D), spherical (K,)
+    if params.covariance_type == "tied":
+        P = np.broadcast_to(P, (K, D, D))
+    log_det = log_det_precision_cholesky(params)
+    out = np.empty((len(X), K))
+    for k in range(K):
+        diff = X - params.means[k]
+        # y_n = P_kᵀ (x_n − μ_k), as rows; for diag and spherical P_k is diagonal: (x_n − μ_k) / σ_k
+        y = diff @ P[k] if P.ndim == 3 else diff * P[k]
+        out[:, k] = -0.5 * D * _LOG_2PI + log_det[k] - 0.5 * (y**2).sum(axis=1)
+    return out
 
 
 def log_joint(X, params):
-    """log p(x_n, z_n = k | θ) = log π_k + log N(x_n | μ_k, Σ_k), shape (N, K)."""
-    X = np.asarray(X, dtype=float)
-    return _log_gaussian(prepare(X, len(params.means), params.covariance_type), params, log_weights(params.weights))
+    """log p(x_n, z_n = k | θ) = log π_k + log N(x_n | μ_k, Σ_k), Eq. (4.2), in log space.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    params : GaussianParams
+
+    Returns
+    -------
+    log_joint : ndarray of shape (N, K)
+        A weight π_k = 0 gives −inf in column k.
+    """
+    with np.errstate(divide="ignore"):
+        return np.log(params.weights) + estimate_log_prob(X, params)
 
 
 def e_step(X, params):
-    """The E-step: ``(log_resp, log_prob_norm)`` with log r_nk and log p(x_n | θ), by Bayes' rule."""
+    """The E-step, Eq. (4.3): the responsibilities r_nk = p(z_n = k | x_n, θ) by Bayes' rule, in log space.
+
+    log r_nk = log p(x_n, z_n = k | θ) − log p(x_n | θ), with log p(x_n | θ) = log Σ_k p(x_n, z_n = k | θ)
+    computed by log-sum-exp, which factors out the largest term so that nothing overflows.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    params : GaussianParams
+
+    Returns
+    -------
+    log_resp : ndarray of shape (N, K)
+        log r_nk.
+    log_prob_norm : ndarray of shape (N,)
+        log p(x_n | θ).
+    """
     X = check_array(X)
-    return soft_posterior(log_joint(X, params))
+    joint = log_joint(X, params)
+    log_norm = logsumexp(joint, axis=1)
+    return joint - log_norm[:, None], log_norm
+
+
+def responsibilities(X, params):
+    """r_nk = p(z_n = k | x_n, θ), shape (N, K): the exponential of :func:`e_step`'s log r_nk.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    params : GaussianParams
+
+    Returns
+    -------
+    resp : ndarray of shape (N, K)
+        Every row sums to one.
+    """
+    return np.exp(e_step(X, params)[0])
 
 
 def log_likelihood(X, params):
-    """log p(X | θ) = Σ_n log Σ_k π_k N(x_n | μ_k, Σ_k), the total over samples."""
+    """log p(X | θ) = Σ_n log Σ_k π_k N(x_n | μ_k, Σ_k), Eq. (4.1).
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    params : GaussianParams
+
+    Returns
+    -------
+    log_likelihood : float
+        The total over the samples.
+    """
     return float(e_step(X, params)[1].sum())
 
 
@@ -295,7 +326,7 @@ def _check_resp(X, resp):
 class Statistics(NamedTuple):
     """The expected sufficient statistics of a Gaussian mixture: all the M-step needs from X and r.
 
-    ``n`` (K,): N_k = Σ_n r_nk. ``mean`` (K, D): x̄_k = Σ_n r_nk x_n / N_k (0 where N_k = 0).
+    ``n`` (K,): N_k = Σ_n r_nk. ``mean`` (K, D): x̄_k = Σ_n r_nk x_n / N_k (the data's mean where N_k = 0).
     ``scatter``: S_k = Σ_n r_nk (x_n − x̄_k)(x_n − x̄_k)ᵀ, centred on x̄_k, shape (K, D, D) for the
     full and tied covariances; only its diagonal, shape (K, D), for diag and spherical.
     """
@@ -326,7 +357,10 @@ def statistics(X, resp, covariance_type="full"):
     check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
     resp = _check_resp(X, resp)
     n = resp.sum(axis=0)  # N_k
-    mean = np.divide(resp.T @ X, n[:, None], out=np.zeros((len(n), X.shape[1])), where=n[:, None] > 0)
+    # x̄_k = Σ_n r_nk x_n / N_k, summed around the data's mean, where the terms keep their digits
+    origin = X.mean(axis=0)
+    shifted = np.divide(resp.T @ (X - origin), n[:, None], out=np.zeros((len(n), X.shape[1])), where=n[:, None] > 0)
+    mean = origin + shifted
     scatter = []
     for k, r in enumerate(resp.T):
         diff = X - mean[k]  # x_n − x̄_k
@@ -420,58 +454,21 @@ def m_step(X, resp, covariance_type="full", reg_covar=1e-6):
     return params_from_statistics(statistics(X, resp, covariance_type), covariance_type, reg_covar)
 
 
-def _moments(piece, resp_block):
-    """One block's share of N_k = Σ_n r_nk, Σ_n r_nk x_n (and Σ_n r_nk x_n²), as a (rows, K) array.
-
-    One product with the rows [1; x] (and x²): (rows, B) @ (B, K), the faster of the two orders.
-    """
-    return np.dot(piece[1], resp_block.T)
-
-
-def _m_step(data, resp, covariance_type, reg_covar, moments=None):
-    """:func:`m_step` on prepared data, without the input checks (the model checked X once).
-
-    ``moments``: the sum of :func:`_moments` over the blocks, if the E-step has added it up already.
-    """
-    N, D = data.X.shape
-    R = np.ascontiguousarray(resp.T)  # (K, N): free when resp is emlib's (N, K) view
-    if moments is None:
-        moments = parallel.total(lambda piece: _moments(piece, R[:, piece[0]]), data.blocks)
-    moments = np.ascontiguousarray(moments.T)  # (K, rows), sums of x̃ = x − x̄ (see GaussianData)
-    nk = moments[:, 0] + 10 * np.finfo(float).eps  # N_k, kept > 0 as scikit-learn does
-    means = moments[:, 1:D + 1] / nk[:, None]  # μ̃_k = Σ_n r_nk x̃_n / N_k, and μ_k = μ̃_k + x̄
-    K = len(means)
-    if covariance_type == "full":
-
-        def scatter(piece):  # Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ over one block, for every k
-            cols, F = piece
-            weight = np.sqrt(R[:, cols])
-            diff = np.empty((D, cols.stop - cols.start))
-            out = np.empty((K, D, D))
-            for k in range(K):
-                np.subtract(F[1:], means[k][:, None], out=diff)  # x̃_n − μ̃_k = x_n − μ_k, the NEW mean
-                diff *= weight[k]  # √r_nk (x_n − μ_k): then one product A Aᵀ (BLAS syrk)
-                np.dot(diff, diff.T, out=out[k])
-            return out
-
-        covariances = parallel.total(scatter, data.blocks)
-        covariances /= nk[:, None, None]
-        covariances[:, np.arange(D), np.arange(D)] += reg_covar
-    elif covariance_type == "tied":
-        # one Σ for all: Σ_n x̃_n x̃_nᵀ / N − Σ_k N_k μ̃_k μ̃_kᵀ / N (the pooled scatter, centred)
-        second = parallel.total(lambda piece: np.dot(piece[1][1:], piece[1][1:].T), data.blocks)
-        covariances = (second - (nk * means.T) @ means) / nk.sum()
-        covariances.flat[:: D + 1] += reg_covar
-    else:
-        # per-feature variances: E_r[x̃²] − μ̃², with Σ_n r_nk x̃_n² from the rows x̃² of the features
-        variances = moments[:, D + 1:] / nk[:, None] - means**2 + reg_covar
-        covariances = variances if covariance_type == "diag" else variances.mean(axis=1)
-    weights = nk / nk.sum()
-    return GaussianParams(weights, means + data.origin, covariances, precision_cholesky(covariances, covariance_type), covariance_type)
-
-
 def n_parameters(n_components, n_features, covariance_type="full"):
-    """Free parameters of a Gaussian mixture: K − 1 weights, K·D means and the covariance entries."""
+    """Free parameters of a Gaussian mixture: K − 1 weights, K·D means and the covariance entries.
+
+    Parameters
+    ----------
+    n_components : int
+        K.
+    n_features : int
+        D.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+
+    Returns
+    -------
+    n_parameters : int
+    """
     K, D = n_components, n_features
     cov = {"full": K * D * (D + 1) // 2, "tied": D * (D + 1) // 2, "diag": K * D, "spherical": K}
     return cov[check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)] + K * D + K - 1
@@ -658,17 +655,13 @@ class GaussianMixture(MixtureModel):
             chol, covariances = _precision_init_cholesky(precisions, self.covariance_type)
         return GaussianParams(weights, means, covariances, chol, self.covariance_type)
 
-    def _prepare(self, X):
-        return prepare(X, self.n_components, self.covariance_type)
+    _log_joint = staticmethod(log_joint)
+    _responsibilities = staticmethod(responsibilities)
 
-    def _block_log_joint(self, params, data):
-        return _block_log_gaussian(params, log_weights(params.weights), data.origin)
+    def _engine(self, X):
+        from ._fast.gmm import GaussianEngine
 
-    def _block_statistics(self, piece, resp_block):
-        return _moments(piece, resp_block)
-
-    def _m_step(self, data, q):
-        return _m_step(data, q.resp, self.covariance_type, self.reg_covar, q.statistics)
+        return GaussianEngine(X, self.n_components, self.covariance_type, self.reg_covar)
 
     def _set_parameters(self, params):
         self.weights_, self.means_, self.covariances_, self.precisions_cholesky_ = (

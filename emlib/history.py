@@ -12,7 +12,7 @@ identity is a check, not a rearrangement. K-means entries carry the distortion J
 k-means history ends with the E-step that gave ``labels_`` (its J is ``inertia_``).
 
 Responsibilities are not stored (they are N × K); they are recomputed from the parameters of the
-latest E entry, so the history's memory does not grow with N.
+latest E entry by the model module's pure E-step, so the history's memory does not grow with N.
 """
 
 from collections.abc import Callable, Sequence
@@ -26,7 +26,20 @@ PHASES = ("init", "E", "M")
 
 @dataclass(frozen=True)
 class Step:
-    """One half-step of EM: its phase ("init", "E" or "M"), iteration number and parameters."""
+    """One half-step of EM: its phase ("init", "E" or "M"), iteration number and parameters.
+
+    Parameters
+    ----------
+    phase : {"init", "E", "M"}
+    iteration : int
+        0 for the initial entry, then the iteration the half-step belongs to.
+    params : NamedTuple
+        θ after the half-step (an E-step keeps the θ before it).
+    log_likelihood, elbo, kl : float, optional
+        log p(X | θ), L(q, θ) and KL(q ‖ p(Z | X, θ)) (mixtures; the initial entry has no q).
+    distortion : float, optional
+        J (k-means).
+    """
 
     phase: str
     iteration: int
@@ -44,13 +57,16 @@ class Step:
 class History(Sequence):
     """A read-only sequence of :class:`Step` entries, with helpers to read it as arrays.
 
-    ``posterior(X, params)`` is the model's E-step as a function returning the (N, K)
-    responsibilities (or hard assignments as one-hot rows, for k-means).
+    Parameters
+    ----------
+    responsibilities : callable
+        ``responsibilities(X, params)``: the model module's pure E-step as a function returning the
+        (N, K) responsibilities (one-hot rows for k-means), such as ``emlib.gmm.responsibilities``.
     """
 
-    def __init__(self, posterior: Callable):
+    def __init__(self, responsibilities: Callable):
         self._steps = []
-        self._posterior = posterior
+        self._responsibilities = responsibilities
 
     def _append(self, step):
         self._steps.append(step)
@@ -88,4 +104,4 @@ class History(Sequence):
             t -= 1
         if self._steps[t].phase == "init":
             return None
-        return self._posterior(X, self._steps[t].params)
+        return self._responsibilities(X, self._steps[t].params)

@@ -2,8 +2,8 @@
 
 The static twin (:func:`emlib.widgets.animate`) embeds :func:`spec` of its model and data, a small
 JSON object; the page's Web Worker rebuilds them with :func:`from_spec` and steps through the fit
-with a :class:`LiveStepper`, whose pictures are drawn by :class:`Frames`: the panels of
-:class:`emlib.plotting.StepFigure`, rendered by the same code as the live widget and the twin.
+with a :class:`LiveStepper`, whose pictures are drawn by :class:`Frames`: the model's panels
+(:func:`emlib.plotting.panels_for`), rendered by the same code as the live widget and the twin.
 """
 
 import base64
@@ -87,7 +87,7 @@ def from_spec(description):
 class Frames:
     """PNG pictures of a fitted model's half-steps: ``Frames(model, X).png(t)`` is half-step t.
 
-    The panels are :class:`emlib.plotting.StepFigure`'s (``layout`` "stacked", as on the website,
+    The panels are the model's :class:`emlib.plotting.Panels` (``layout`` "stacked", as on the website,
     or "row", as in the live widget), rendered like the live widget and the static twin: the
     static parts once, then only what a half-step changes.
     """
@@ -96,7 +96,8 @@ class Frames:
         from .widgets import FIGSIZE, STACKED, _BlitRenderer, _new_figure
 
         figsize = figsize or (STACKED if layout == "stacked" else FIGSIZE)
-        self.view = plotting.StepFigure(_new_figure(figsize, dpi), model.history_, np.asarray(X, float), layout=layout)
+        self.view = plotting.panels_for(model)(_new_figure(figsize, dpi), model.history_, np.asarray(X, float),
+                                               layout=layout)
         self._renderer = _BlitRenderer(self.view)
 
     def png(self, t):

@@ -5,8 +5,9 @@ anything, calls ``show``/``savefig`` or changes rcParams: it draws what it is gi
 draw come from a model's ``history_`` (:mod:`emlib.history`), so a chapter, the live widget and the
 static animation all show the same numbers.
 
-:class:`StepFigure` (and its shortcut :func:`draw_step`) composes the panels of one half-step for
-any emlib model; the widgets in :mod:`emlib.widgets` redraw it with ``StepFigure.draw(t)``.
+:class:`Panels` compose the panels of one half-step, one class per model (:class:`GaussianPanels`,
+:class:`BernoulliPanels`, :class:`KMeansPanels`; :func:`panels_for` names a model's); the live widget,
+the website's animation and the browser's stepper all redraw them with ``draw(t)``.
 """
 
 from typing import Any, NamedTuple
@@ -16,11 +17,16 @@ from matplotlib import colors as mcolors
 from matplotlib.patches import Ellipse
 from matplotlib.ticker import MaxNLocator
 
-from .gmm import full_covariances  # re-exported: the panels draw full (K, D, D) stacks
+from .bernoulli import BernoulliMixture
+from .gmm import GaussianMixture, full_covariances  # full_covariances re-exported: panels draw (K, D, D) stacks
+from .kmeans import KMeans
 
 __all__ = [
     "PALETTE",
-    "StepFigure",
+    "BernoulliPanels",
+    "GaussianPanels",
+    "KMeansPanels",
+    "Panels",
     "blend_colors",
     "draw_step",
     "ellipse_geometry",
@@ -38,6 +44,7 @@ __all__ = [
     "plot_kmeans",
     "plot_mixture_1d",
     "plot_prototypes",
+    "panels_for",
 ]
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
@@ -301,7 +308,7 @@ def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
         pad = 0.1 * max(hi - lo, 1e-12)
         ax.set_ylim(lo - pad, hi + pad)
         ax.annotate(f"start: {values[0]:.3g}\n(off the scale)", xy=(0, lo - pad), xytext=(4, 4),
-                    textcoords="offset points", fontsize=8, color="0.35")
+                    textcoords="offset points", color="0.35")
     ax.set_xlabel("half-step")
     ax.set_ylabel(_LABELS.get(quantity, quantity))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # half-steps are whole numbers
@@ -349,7 +356,7 @@ def plot_bound(step, ax=None, *, bottom=None):
     The ELBO bar rises from ``bottom`` to L(q, θ), the KL bar is stacked on it, and a black line
     marks log p(X | θ): the KL bar is exactly the gap, zero after every E-step. The log-likelihood
     is negative, so the bars start from a floor ``bottom`` below them rather than from 0 (chosen
-    from the step when None; :class:`StepFigure` uses one floor for a whole history). The initial
+    from the step when None; :class:`Panels` zoom to every half-step). The initial
     entry has no q, hence no ELBO and no KL. Returns :class:`BoundArtists`.
     """
     ax = _ax(ax)
@@ -357,35 +364,37 @@ def plot_bound(step, ax=None, *, bottom=None):
         raise ValueError("plot_bound needs a mixture's history entry (k-means records a distortion, not a bound).")
     if bottom is None:
         bottom = _bound_floor(step.log_likelihood, step.elbo, step.kl)
-    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[0], label="ELBO L(q, θ)")[0]
+    elbo_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, color=PALETTE[0], label="ELBO")[0]
     # orange, hatched: told apart from a component drawn in the same orange
     kl_bar = ax.bar([0], [0.0], bottom=bottom, width=0.6, facecolor=PALETTE[1], edgecolor="black", hatch="///",
-                    linewidth=0.8, label="KL(q ‖ p)")[0]
+                    linewidth=0.8, label="KL")[0]
     (line,) = ax.plot([-0.45, 0.45], [step.log_likelihood] * 2, color="black", linewidth=2.0, label="log p(X | θ)")
-    text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top", fontsize=7)
+    text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top")
     artists = BoundArtists(elbo_bar, kl_bar, line, text)
     _update_bound(artists, step, bottom)
     ax.set_xlim(-0.8, 0.8)
     ax.set_xticks([])
-    ax.legend(loc="upper center", fontsize=7, frameon=False, bbox_to_anchor=(0.5, 0.0), borderaxespad=0.2)
+    ax.legend(loc="upper center", frameon=False, bbox_to_anchor=(0.5, 0.0), borderaxespad=0.2)
     return artists
+
+
+def _bound_text(step):
+    """The numbers over the bound bar: the ELBO and the KL gap (log p alone before the first q)."""
+    if step.elbo is None:  # the initial entry: θ₀ but no q yet
+        text = f"log p = {step.log_likelihood:.1f}\n(no q yet)"
+    else:
+        kl = 0.0 if abs(step.kl) <= 1e-10 * max(abs(step.log_likelihood), 1.0) else step.kl  # E-step: rounding
+        text = f"ELBO = {step.elbo:.1f}\nKL = {kl:.3g}"
+    return text.replace("-", "\u2212")  # the minus sign, as on the axes
 
 
 def _update_bound(artists, step, bottom):
     artists.log_likelihood.set_ydata([step.log_likelihood] * 2)
-    if step.elbo is None:  # the initial entry: θ₀ but no q yet
-        artists.elbo.set_y(bottom)
-        artists.elbo.set_height(0.0)
-        artists.kl.set_y(bottom)
-        artists.kl.set_height(0.0)
-        artists.text.set_text(f"log p = {step.log_likelihood:.1f}\n(no q yet)")
-        return
     artists.elbo.set_y(bottom)
-    artists.elbo.set_height(step.elbo - bottom)
-    artists.kl.set_y(step.elbo)
-    artists.kl.set_height(step.kl)
-    kl = 0.0 if abs(step.kl) <= 1e-10 * max(abs(step.log_likelihood), 1.0) else step.kl  # E-step: rounding
-    artists.text.set_text(f"ELBO = {step.elbo:.1f}\nKL = {kl:.3g}")
+    artists.kl.set_y(bottom if step.elbo is None else step.elbo)
+    artists.elbo.set_height(0.0 if step.elbo is None else step.elbo - bottom)
+    artists.kl.set_height(0.0 if step.elbo is None else step.kl)
+    artists.text.set_text(_bound_text(step))
 
 
 # ---- Bernoulli prototypes ----------------------------------------------------------------------
@@ -426,7 +435,7 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
             spine.set_edgecolor(component_colors(K)[k])
             spine.set_linewidth(2.0)
         if weights is not None:
-            ax.set_title(f"#{k}\nπ={weights[k]:.2f}", fontsize=7)  # numbered: colours repeat after 8
+            ax.set_title(f"#{k}\nπ={weights[k]:.2f}")  # numbered: colours repeat after 8
         images.append(image)
     return images
 
@@ -474,7 +483,7 @@ def plot_kmeans(X, centers, labels=None, ax=None, voronoi=True):
     K = len(centers)
     image = None
     if voronoi:
-        pad = 0.08 * (X[:, :2].max(axis=0) - X[:, :2].min(axis=0))  # as StepFigure's data panel
+        pad = 0.08 * (X[:, :2].max(axis=0) - X[:, :2].min(axis=0))  # as the step panels' data panel
         lo, hi = X[:, :2].min(axis=0) - pad, X[:, :2].max(axis=0) + pad
         regions = _nearest_map(centers, (lo[0], hi[0]), (lo[1], hi[1]))
         cmap = mcolors.ListedColormap(component_colors(K))
@@ -495,219 +504,368 @@ def _update_kmeans(artists, centers, labels):
     artists.centers.set_offsets(centers[:, :2])
 
 
-# ---- one half-step, all panels -----------------------------------------------------------------
-def _kind(params):
-    """Which composite a history's parameters call for."""
-    from .bernoulli import BernoulliParams
-    from .gmm import GaussianParams
-    from .kmeans import KMeansParams
+# ---- one half-step, all panels: one class per model --------------------------------------------
+FONT_PT = 12  # the smallest text of the step panels: legible when a phone shrinks a figure to its column
 
-    if isinstance(params, GaussianParams):
-        return "gmm1d" if params.means.shape[1] == 1 else "gmm2d"
-    if isinstance(params, BernoulliParams):
-        return "bernoulli"
-    if isinstance(params, KMeansParams):
-        return "kmeans"
-    raise TypeError(f"draw_step does not know how to draw parameters of type {type(params).__name__}.")
+_PHASE_NAME = {"init": "θ₀", "E": "E-step", "M": "M-step"}
 
 
 def _describe(step, t):
-    what = {"init": "initial parameters θ₀", "E": "after the E-step", "M": "after the M-step"}[step.phase]
-    return f"half-step t = {t} · iteration {step.iteration} · {what}"
+    return f"half-step {t} · iteration {step.iteration} · {_PHASE_NAME[step.phase]}"
 
 
-class StepFigure:
-    """All panels of one EM half-step for any emlib model, redrawn fast with :meth:`draw`.
+_BELOW = 2.5  # inches under a stacked layout's data panel: the curve and bound panels, the status line
 
-    ``StepFigure(fig, history, X)`` lays the panels out in ``fig`` (a Figure, cleared first) or in a
-    sequence of Axes (one per panel), chosen by the type of the history's parameters:
 
-    - 2-D (or more) GaussianMixture: data by responsibilities + ellipses | log-likelihood | bound bar
-    - 1-D GaussianMixture: histogram + weighted component densities (+ rug) | log-likelihood | bound
-    - BernoulliMixture: prototype images with weights | log-likelihood | bound bar
-    - KMeans: assignments + centroids + Voronoi regions | distortion J
+class Panels:
+    """The panels of one EM half-step, redrawn fast with :meth:`draw`: the base of one class per model.
 
-    ``layout="row"`` puts the panels side by side; ``layout="stacked"`` puts the data panel on top
-    and the others below it, for a narrow screen (a phone). The bound panel is zoomed to each
-    half-step's values (its y-axis shows the scale), so the KL gap is visible at every M-step however
-    small it is next to log p(X | θ); a half-step and its neighbours share one zoom.
+    ``SomePanels(fig_or_axes, history, X)`` lays its panels out in ``fig`` (a Figure, cleared first)
+    or in a sequence of Axes (one per panel): the model's data panel (drawn by the subclass), the
+    curve of its objective over the half-steps, and for a mixture the bound bar log p(X | θ) =
+    ELBO + KL. :func:`panels_for` names the class for a model; the live widget, the website's
+    animation and the browser's stepper all draw through it.
+
+    ``layout="row"`` puts the panels side by side; ``layout="stacked"`` fits them to a phone's
+    narrow column: the data on top and the others below, or, for data taller than wide, the data on
+    the left and the others beside it. Either way the data panel's box follows the data's own
+    aspect; with the data on top, a stacked figure of its own (not given Axes) keeps its width and
+    takes the height that box needs. Every text is at least ``FONT_PT`` points, and a figure of its
+    own is laid out once (constrained layout), so that nothing moves from one half-step to the next.
 
     The first :meth:`draw` creates the artists with the ``plot_*`` functions; later calls only
-    update them (colours, ellipse geometry, line data, bar heights), which keeps a redraw fast.
-    ``artists`` maps panel names to what the ``plot_*`` functions returned.
+    update them, which keeps a redraw fast. ``artists`` maps panel names to what those functions
+    returned; the responsibilities come from ``history.responsibilities(X, t)``. Nothing is fitted.
     """
 
-    def __init__(self, fig_or_axes, history, X, *, image_shape=None, sigmas=(1, 2, 3), layout="row"):
+    quantity = "log_likelihood"  # the curve panel's series
+    has_bound = True  # a mixture's history records ELBO and KL; k-means's does not
+
+    def __init__(self, fig_or_axes, history, X, *, layout="row"):
         from matplotlib.figure import Figure
 
+        if layout not in ("row", "stacked"):
+            raise ValueError(f"layout must be 'row' or 'stacked', got {layout!r}.")
         self.history = history
         X = np.asarray(X, dtype=float)
         self.X = X[:, None] if X.ndim == 1 else X
-        self.kind = _kind(history[0].params)
-        self.sigmas = tuple(sigmas)
+        self._check(history[0].params)
         self.layout = layout
         self.t = None
         self.artists = {}
-        n_panels = 2 if self.kind == "kmeans" else 3
-        if layout not in ("row", "stacked"):
-            raise ValueError(f"layout must be 'row' or 'stacked', got {layout!r}.")
-        if isinstance(fig_or_axes, Figure):
+        n_panels = 3 if self.has_bound else 2
+        self._own_figure = isinstance(fig_or_axes, Figure)
+        if self._own_figure:
             self.fig = fig_or_axes
             self.fig.clear()
-            if layout == "row":
-                ratios = [1.5, 1.2] if n_panels == 2 else [1.5, 1.1, 0.55]
-                grid = self.fig.add_gridspec(1, n_panels, width_ratios=ratios, left=0.1,
-                                             right=0.98 if n_panels == 2 else 0.9, bottom=0.2, top=0.88, wspace=0.7)
-                self.axes = [self.fig.add_subplot(grid[0, i]) for i in range(n_panels)]
-            else:  # the data on top, the curve (and the bound) below
-                grid = self.fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.3, 1.0],
-                                             left=0.22, right=0.8 if n_panels == 3 else 0.96, bottom=0.13, top=0.87,
-                                             hspace=0.45, wspace=0.25)
-                self.axes = [self.fig.add_subplot(grid[0, :])]
-                self.axes.append(self.fig.add_subplot(grid[1, :] if n_panels == 2 else grid[1, 0]))
-                if n_panels == 3:
-                    self.axes.append(self.fig.add_subplot(grid[1, 1]))
+            self.fig.set_layout_engine("constrained", w_pad=0.04, h_pad=0.04, wspace=0.04, hspace=0.04)
+            self.axes = self._layout(n_panels)
+            # the status line on top, in the layout so that no panel runs under it
+            self.status = self.fig.suptitle(" ", x=0.02, ha="left", fontsize=FONT_PT)
         else:
             self.axes = list(np.ravel(fig_or_axes))
             if len(self.axes) < n_panels:
                 raise ValueError(f"this history needs {n_panels} Axes (one per panel), got {len(self.axes)}.")
             self.fig = self.axes[0].figure
-        if self.kind == "bernoulli":
-            K, D = history[0].params.means.shape
-            self.image_shape = tuple(image_shape) if image_shape is not None else _image_shape(D)
-            # the first panel becomes a grid of K small image axes, at most 5 to a row so titles fit
-            spec = self.axes[0].get_subplotspec()
-            self.axes[0].remove()
-            cols = min(K, 5)
-            rows = -(-K // cols)
-            sub = spec.subgridspec(rows, cols + 1, wspace=0.15, hspace=0.7,
-                                   width_ratios=[1] * cols + [0.3])  # last column: room for labels
-            self.prototype_axes = [self.fig.add_subplot(sub[k // cols, k % cols]) for k in range(K)]
-            self.axes[0] = self.prototype_axes[0]
-        self.status = self.fig.text(0.01, 0.985, "", ha="left", va="top", fontsize=9)
-        self._bottom = None
+            self.status = self.fig.text(0.01, 0.99, "", ha="left", va="top", fontsize=FONT_PT)
 
-    # -- helpers
+    # -- what a subclass says about its data
+    def _check(self, params):
+        """Raise a TypeError if ``params`` are not this model's."""
+
+    def _data_aspect(self):
+        """Height over width that the data panel's box should have (None: any)."""
+        return None
+
+    def _responsibilities(self, t):
+        return self.history.responsibilities(self.X, t)
+
+    def _create_data(self, ax, step, resp):
+        raise NotImplementedError
+
+    def _update_data(self, step, resp):
+        raise NotImplementedError
+
+    def _data_artists(self):
+        raise NotImplementedError
+
+    # -- layout
+    def _layout(self, n_panels):
+        """The Axes of the panels in ``self.fig``, the data panel's box shaped like the data."""
+        fig, aspect = self.fig, self._data_aspect()
+        width, height = fig.get_size_inches()
+        if self.layout == "row":
+            # the data cell's share of the row (the other panels get 0.3 and 0.15 of the width): about
+            # as wide as the figure's height, less its margins, holds at the data's aspect
+            box = height * 0.45 / (aspect or 0.5)
+            ratios = [float(np.clip(box, 0.06 * width, 0.45 * width)), 0.3 * width, 0.15 * width][:n_panels]
+            grid = fig.add_gridspec(1, n_panels, width_ratios=ratios)
+            return [fig.add_subplot(grid[0, i]) for i in range(n_panels)]
+        if aspect is not None and aspect > 1.3:  # tall data: beside the other panels
+            # width ratios share what the tick labels leave (about 2.5 of 4 inches): the other
+            # panels keep about 1.2 inches, the data box takes about 70 % of the height
+            box = float(np.clip(height * 0.7 / aspect, 0.8, 1.8))
+            grid = fig.add_gridspec(n_panels - 1, 2, width_ratios=[box, 1.2])
+            return [fig.add_subplot(grid[:, 0])] + [fig.add_subplot(grid[i, 1]) for i in range(n_panels - 1)]
+        # the data on top: the figure grows to hold a box of the data's shape above the other panels
+        box = float(np.clip((aspect or 0.6) * width * 1.2, 1.6, 2.8))
+        fig.set_size_inches(width, box + _BELOW)
+        grid = fig.add_gridspec(2, 2, height_ratios=[box, _BELOW], width_ratios=[1.3, 1.0])
+        axes = [fig.add_subplot(grid[0, :]), fig.add_subplot(grid[1, :] if n_panels == 2 else grid[1, 0])]
+        return axes + ([fig.add_subplot(grid[1, 1])] if n_panels == 3 else [])
+
+    def _limits(self):
+        """The data panel's limits: the data's range, padded."""
+        lo, hi = self.X[:, :2].min(axis=0), self.X[:, :2].max(axis=0)
+        pad = 0.08 * (hi - lo + 1e-12)
+        return lo - pad, hi + pad
+
+    def _equal_aspect(self):
+        """The data's height over width at equal aspect, or None when plot_data leaves it free."""
+        if self.X.shape[1] < 2:
+            return None
+        spread = np.ptp(self.X[:, :2], axis=0)
+        if spread.min() <= 0 or spread.max() / spread.min() > _SCALE_RATIO:
+            return None
+        lo, hi = self._limits()
+        return float((hi[1] - lo[1]) / (hi[0] - lo[0]))
+
+    def _fix_limits(self, ax):
+        lo, hi = self._limits()
+        ax.set_xlim(lo[0], hi[0])
+        if self.X.shape[1] > 1:
+            ax.set_ylim(lo[1], hi[1])
+        ax.set_autoscale_on(False)
+
+    # -- the bound panel's zoom
     def _bound_view(self, t):
         """The bound panel's y-range at half-step t: zoomed so that the largest KL of t and its
-        neighbours fills about a quarter of the panel (an E-step shows the gap its M-step opened,
-        now closed); bars
-        rise from the bottom of that range."""
+        neighbours fills about a fifth of the panel (an E-step shows the gap its M-step opened, now
+        closed); bars rise from the bottom of that range."""
         ll = self.history.series("log_likelihood")
         kl = np.nan_to_num(self.history.series("kl"))
         elbo = self.history.series("elbo")
         near = np.abs(kl[max(t - 1, 0): t + 2 if t else 3])  # θ₀ borrows the zoom of the first M-step
         gap = max(near.max(), 1e-9 * abs(ll[t]), 1e-12)
         base = ll[t] if np.isnan(elbo[t]) else elbo[t]
-        return base - 1.6 * gap, ll[t] + 1.2 * gap  # room at the top for the numbers
-
-    def _setup_data_panel(self, ax):
-        X = self.X
-        lo, hi = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
-        pad = 0.08 * (hi - lo + 1e-12)
-        ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
-        if X.shape[1] > 1:
-            ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
-        ax.set_autoscale_on(False)
+        return base - 1.6 * gap, ll[t] + 1.2 * gap
 
     # -- drawing
     def draw(self, t):
         """Show half-step ``t`` (negative indices count from the end). Returns self."""
         t = range(len(self.history))[t]
         step = self.history[t]
-        # the prototypes panel does not show q, so a Bernoulli redraw skips the (N, K) E-step
-        resp = None if self.kind == "bernoulli" else self.history.responsibilities(self.X, t)
+        resp = self._responsibilities(t)
+        self.status.set_text(_describe(step, t))
         if not self.artists:
             self._create(step, t, resp)
         else:
-            self._update(step, t, resp)
-        self.status.set_text(_describe(step, t))
+            self._update_data(step, resp)
+            self.artists["curve"].marker.set_data([t], [self.history.series(self.quantity)[t]])
+            if self.has_bound:
+                bottom, top = self._bound_view(t)
+                self.axes[2].set_ylim(bottom, top)
+                _update_bound(self.artists["bound"], step, bottom)
         self.t = t
         return self
 
     def _create(self, step, t, resp):
-        p = step.params
-        axes = self.axes
-        if self.kind == "gmm2d":
-            self.artists["data"] = plot_data(self.X, resp, ax=axes[0])
-            self.artists["gaussians"] = plot_gaussians(p.means, _params_covariances(p), p.weights,
-                                                       ax=axes[0], sigmas=self.sigmas)
-            self._setup_data_panel(axes[0])
-        elif self.kind == "gmm1d":
-            self.artists["mixture"] = plot_mixture_1d(self.X, p.weights, p.means, _params_covariances(p), ax=axes[0])
-            self.artists["data"] = plot_data(self.X, resp, ax=axes[0])
-            axes[0].set_xlabel("x")
-            axes[0].set_ylabel("density")
-        elif self.kind == "bernoulli":
-            self.artists["prototypes"] = plot_prototypes(p.means, p.weights, self.image_shape, axes=self.prototype_axes)
-        else:  # kmeans
-            self._setup_data_panel(axes[0])
-            self.artists["kmeans"] = plot_kmeans(self.X, p.centers, self._labels(resp), ax=axes[0])
-        self.artists["curve"] = plot_curve(self.history, t, ax=axes[1])
-        if self.kind != "kmeans":
-            self._bottom, top = self._bound_view(t)
-            self.artists["bound"] = plot_bound(step, ax=axes[2], bottom=self._bottom)
-            axes[2].set_ylim(self._bottom, top)
-            axes[2].ticklabel_format(axis="y", useOffset=False)
-            axes[2].yaxis.tick_right()  # clear of the curve's panel on its left
-            axes[2].set_title("zoomed", fontsize=8, color="0.35")
+        self._create_data(self.axes[0], step, resp)
+        self.artists["curve"] = plot_curve(self.history, t, quantity=self.quantity, ax=self.axes[1])
+        if self.has_bound:
+            ax = self.axes[2]
+            bottom, top = self._bound_view(t)
+            self.artists["bound"] = plot_bound(step, ax=ax, bottom=bottom)
+            ax.set_ylim(bottom, top)
+            ax.set_yticks([])  # zoomed to every half-step: the numbers above the bars give the values
+            ax.yaxis.set_label_position("right")
+            ax.set_ylabel("zoomed")
+            text = self.artists["bound"].text  # above the panel, where it may be wider than the bar
+            text.set_position((0.5, 1.03))
+            text.set_verticalalignment("bottom")
+        self._legible()
+        if self._own_figure:  # lay the panels out once, so that they keep still from frame to frame
+            if self.has_bound:  # room for the widest numbers of any half-step
+                text = self.artists["bound"].text
+                now = text.get_text()
+                text.set_text(max((_bound_text(s) for s in self.history), key=len))
+            self.fig.get_layout_engine().execute(self.fig)
+            self.fig.set_layout_engine("none")
+            if self.has_bound:
+                text.set_text(now)
+
+    def _legible(self):
+        """Every text of the panels at least FONT_PT points."""
+        from matplotlib.text import Text
+
+        for ax in self.fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                ticks = axis.get_major_ticks()
+                if ticks and ticks[0].label1.get_fontsize() < FONT_PT:
+                    axis.set_tick_params(labelsize=FONT_PT)  # for the ticks made later too
+        for text in self.fig.findobj(Text):
+            if text.get_fontsize() < FONT_PT:
+                text.set_fontsize(FONT_PT)
 
     def dynamic_artists(self):
         """The artists that :meth:`draw` changes, in drawing order (for blitting: a renderer can keep
         everything else as a cached background and redraw only these)."""
-        a, out = self.artists, []
-        # spines are redrawn over what is redrawn next to them, as a full draw puts them on top
-        if self.kind == "gmm2d":
-            out += [a["data"], *(e for row in a["gaussians"].ellipses for e in row), a["gaussians"].means,
-                    *self.axes[0].spines.values()]
-        elif self.kind == "gmm1d":
-            out += [*a["mixture"].components, a["mixture"].mixture, a["data"], *self.axes[0].spines.values()]
-        elif self.kind == "bernoulli":
-            for image in a["prototypes"]:  # the image covers its frame: redraw the coloured spines too
-                out += [image, *image.axes.spines.values(), image.axes.title]
+        out = [*self._data_artists(), self.artists["curve"].marker]
+        if self.has_bound:
+            out += [*self.artists["bound"], *self.axes[2].spines.values()]  # the bars rise from the bottom spine
+        return out + [self.status]
+
+
+class GaussianPanels(Panels):
+    """A GaussianMixture's half-step: in 2-D (or more: the first two features) the data coloured by
+    responsibilities with 1, 2 and 3 σ ellipses; in 1-D a histogram with the weighted component
+    densities and a rug coloured by responsibilities. Then the log-likelihood and the bound."""
+
+    def __init__(self, fig_or_axes, history, X, *, layout="row", sigmas=(1, 2, 3)):
+        self.sigmas = tuple(sigmas)
+        super().__init__(fig_or_axes, history, X, layout=layout)
+
+    @property
+    def description(self):
+        data = ("a histogram with the weighted component densities" if self.X.shape[1] == 1 else
+                "the data coloured by responsibilities with 1, 2 and 3 sigma covariance ellipses")
+        return (f"{data}, the log-likelihood curve with the current half-step marked, and a bar of "
+                "log p(X) = ELBO + KL")
+
+    def _check(self, params):
+        if not hasattr(params, "covariances"):
+            raise TypeError(f"GaussianPanels draws a GaussianMixture's history, not one of {type(params).__name__}.")
+
+    def _data_aspect(self):
+        return self._equal_aspect()
+
+    def _create_data(self, ax, step, resp):
+        p = step.params
+        if self.X.shape[1] == 1:
+            self.artists["mixture"] = plot_mixture_1d(self.X, p.weights, p.means, _params_covariances(p), ax=ax)
+            self.artists["data"] = plot_data(self.X, resp, ax=ax)
+            ax.set_xlabel("x")
+            ax.set_ylabel("density")
+            return
+        self.artists["data"] = plot_data(self.X, resp, ax=ax)
+        self.artists["gaussians"] = plot_gaussians(p.means, _params_covariances(p), p.weights, ax=ax,
+                                                   sigmas=self.sigmas)
+        self._fix_limits(ax)
+
+    def _update_data(self, step, resp):
+        p = step.params
+        colours = mcolors.to_rgba_array(GREY if resp is None else blend_colors(resp))
+        self.artists["data"].set_facecolor(colours)
+        if self.X.shape[1] == 1:
+            _update_mixture_1d(self.artists["mixture"], p.weights, p.means, _params_covariances(p))
+            self.artists["data"].set_edgecolor(colours)  # a rug's marks are lines
         else:
-            km = a["kmeans"]
-            if km.voronoi is not None:
-                out += [km.voronoi, *self.axes[0].spines.values()]
-            out += [km.points, km.centers]
-        out.append(a["curve"].marker)
-        if "bound" in a:
-            # the zoom moves with every half-step: so do the ticks
-            out += [*a["bound"], self.axes[2].yaxis, *self.axes[2].spines.values()]
-        out.append(self.status)
+            _update_gaussians(self.artists["gaussians"], p.means, _params_covariances(p), p.weights, self.sigmas)
+
+    def _data_artists(self):
+        a, spines = self.artists, self.axes[0].spines.values()
+        # spines are redrawn over what is redrawn next to them, as a full draw puts them on top
+        if self.X.shape[1] == 1:
+            return [*a["mixture"].components, a["mixture"].mixture, a["data"], *spines]
+        return [a["data"], *(e for row in a["gaussians"].ellipses for e in row), a["gaussians"].means, *spines]
+
+
+class BernoulliPanels(Panels):
+    """A BernoulliMixture's half-step: every component's prototype image with its weight, then the
+    log-likelihood and the bound. (The prototypes do not show q, so a redraw needs no E-step.)"""
+
+    description = ("the prototype image and weight of every component, the log-likelihood curve with the "
+                   "current half-step marked, and a bar of log p(X) = ELBO + KL")
+
+    def __init__(self, fig_or_axes, history, X, *, layout="row", image_shape=None):
+        super().__init__(fig_or_axes, history, X, layout=layout)
+        K, D = history[0].params.means.shape
+        self.image_shape = tuple(image_shape) if image_shape is not None else _image_shape(D)
+        # the first panel becomes a grid of K small image axes, at most 5 to a row so titles fit
+        spec = self.axes[0].get_subplotspec()
+        self.axes[0].remove()
+        cols = min(K, 5)
+        sub = spec.subgridspec(-(-K // cols), cols)
+        self.prototype_axes = [self.fig.add_subplot(sub[k // cols, k % cols]) for k in range(K)]
+        self.axes[0] = self.prototype_axes[0]
+
+    def _check(self, params):
+        if not hasattr(params, "means") or hasattr(params, "covariances"):
+            raise TypeError(f"BernoulliPanels draws a BernoulliMixture's history, not one of {type(params).__name__}.")
+
+    def _data_aspect(self):
+        K = len(self.history[0].params.means)
+        cols = min(K, 5)
+        # rows of images under two-line titles: on a narrow stacked figure the titles set the height,
+        # in a row they set the width
+        return (1.5 if self.layout == "stacked" else 0.5) * -(-K // cols) / cols
+
+    def _responsibilities(self, t):
+        return None
+
+    def _create_data(self, ax, step, resp):
+        p = step.params
+        self.artists["prototypes"] = plot_prototypes(p.means, p.weights, self.image_shape, axes=self.prototype_axes)
+
+    def _update_data(self, step, resp):
+        _update_prototypes(self.artists["prototypes"], step.params.means, step.params.weights, self.image_shape)
+
+    def _data_artists(self):
+        out = []
+        for image in self.artists["prototypes"]:  # the image covers its frame: redraw the coloured spines too
+            out += [image, *image.axes.spines.values(), image.axes.title]
         return out
 
-    @staticmethod
-    def _labels(resp):
-        return None if resp is None else resp.argmax(axis=1)
 
-    def _update(self, step, t, resp):
-        p = step.params
-        a = self.artists
-        if self.kind == "gmm2d":
-            a["data"].set_facecolor(GREY if resp is None else blend_colors(resp))
-            _update_gaussians(a["gaussians"], p.means, _params_covariances(p), p.weights, self.sigmas)
-        elif self.kind == "gmm1d":
-            _update_mixture_1d(a["mixture"], p.weights, p.means, _params_covariances(p))
-            colours = mcolors.to_rgba_array(GREY if resp is None else blend_colors(resp))
-            a["data"].set_facecolor(colours)
-            a["data"].set_edgecolor(colours)
-        elif self.kind == "bernoulli":
-            _update_prototypes(a["prototypes"], p.means, p.weights, self.image_shape)
-        else:
-            _update_kmeans(a["kmeans"], p.centers, self._labels(resp))
-        _, values = _curve_quantity(self.history, "log_likelihood")
-        a["curve"].marker.set_data([t], [values[t]])
-        if "bound" in a:
-            self._bottom, top = self._bound_view(t)
-            self.axes[2].set_ylim(self._bottom, top)
-            _update_bound(a["bound"], step, self._bottom)
+class KMeansPanels(Panels):
+    """A KMeans half-step: the points coloured by their cluster, the centroids and their Voronoi
+    regions, then the distortion J (k-means records no bound)."""
+
+    quantity = "distortion"
+    has_bound = False
+    description = ("points coloured by cluster with centroids and Voronoi regions, and the distortion curve "
+                   "with the current half-step marked")
+
+    def _check(self, params):
+        if not hasattr(params, "centers"):
+            raise TypeError(f"KMeansPanels draws a KMeans history, not one of {type(params).__name__}.")
+
+    def _data_aspect(self):
+        return self._equal_aspect()
+
+    def _create_data(self, ax, step, resp):
+        self._fix_limits(ax)
+        self.artists["kmeans"] = plot_kmeans(self.X, step.params.centers, _labels(resp), ax=ax)
+
+    def _update_data(self, step, resp):
+        _update_kmeans(self.artists["kmeans"], step.params.centers, _labels(resp))
+
+    def _data_artists(self):
+        km = self.artists["kmeans"]
+        return [km.voronoi, *self.axes[0].spines.values(), km.points, km.centers]
 
 
-def draw_step(fig_or_axes, history, X, t):
-    """Draw half-step ``t`` of ``history`` on ``X`` into a Figure (or a list of Axes); see
-    :class:`StepFigure`. Returns the StepFigure, whose ``draw(t)`` moves to another half-step."""
-    return StepFigure(fig_or_axes, history, X).draw(t)
+def _labels(resp):
+    return None if resp is None else resp.argmax(axis=1)
+
+
+PANELS = {GaussianMixture: GaussianPanels, BernoulliMixture: BernoulliPanels, KMeans: KMeansPanels}
+
+
+def panels_for(model):
+    """The :class:`Panels` class that draws ``model`` (an emlib estimator or its class; a subclass
+    is drawn as its emlib parent)."""
+    cls = model if isinstance(model, type) else type(model)
+    for base in cls.__mro__:
+        if base in PANELS:
+            return PANELS[base]
+    raise TypeError(f"no panels draw a {cls.__name__}; emlib draws {', '.join(c.__name__ for c in PANELS)}.")
+
+
+def draw_step(fig_or_axes, model, X, t=-1, *, layout="row"):
+    """Draw half-step ``t`` of a fitted ``model``'s history on ``X`` into a Figure (or a list of
+    Axes) with the model's :class:`Panels`. Returns them; their ``draw(t)`` moves to another half-step."""
+    return panels_for(model)(fig_or_axes, model.history_, X, layout=layout).draw(t)
 
 
 # ---- the mixture's graphical model, spiky densities, objective profiles ------------------------
@@ -1023,5 +1181,5 @@ def plot_image_grid(images, image_shape=(28, 28), axes=None, fig=None, n_cols=10
             drawn.append(ax.imshow(images[i].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1,
                                    interpolation="nearest"))
             if titles is not None:
-                ax.set_title(titles[i], fontsize=8)
+                ax.set_title(titles[i])
     return drawn

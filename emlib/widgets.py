@@ -6,7 +6,7 @@ A chapter shows both with one cell and one call::
 
 In JupyterLab or Notebook 7 (a kernel a Jupyter server started) it is the live :class:`EMStepper`;
 when the book's build, nbval or nbconvert runs the notebook it is :func:`animate`, the static
-twin: the same half-steps drawn by the same panels (:class:`emlib.plotting.StepFigure`) into a
+twin: the same half-steps drawn by the same panels (:func:`emlib.plotting.panels_for`) into a
 self-contained HTML player (first / previous / play / next, a slider) that needs no kernel. Only the
 one shown is computed. ``show_annealing(X, centers)`` does the same for the ε sweep of chapter 7.
 Neither fits anything if ``model`` is fitted.
@@ -60,8 +60,8 @@ def _new_figure(figsize, dpi):
 
 
 class _BlitRenderer:
-    """Renders a StepFigure to PNG by blitting: the static parts (axes, ticks, labels, histogram,
-    the whole curve, the legend) are drawn once into a cached background; each frame restores it and
+    """Renders step panels (:class:`emlib.plotting.Panels`) to PNG by blitting: the static parts (axes,
+    ticks, labels, histogram, the whole curve, the legend) are drawn once into a cached background; each frame restores it and
     draws only ``view.dynamic_artists()``. This makes a goto several times faster than a full draw."""
 
     def __init__(self, view):
@@ -176,7 +176,7 @@ class EMStepper:
 
     The figure is rendered to PNG (at twice the screen's pixels, so it is sharp on a projector or a
     2x screen) into an ``ipywidgets.Image``, so it works in JupyterLab without ipympl, and headless:
-    ``goto(t)`` renders half-step t, ``view`` is the :class:`emlib.plotting.StepFigure` with the drawn
+    ``goto(t)`` renders half-step t, ``view`` is the model's :class:`emlib.plotting.Panels` with the drawn
     artists, ``buttons`` holds the buttons. Without a widget front-end (nbconvert, a plain viewer),
     the display falls back to a PNG of the shown half-step.
     """
@@ -285,7 +285,7 @@ class EMStepper:
     def _set_model(self, model, start, note=""):
         self._ready = False
         self.model = model
-        self.view = plotting.StepFigure(self.fig, model.history_, self.X)
+        self.view = plotting.panels_for(model)(self.fig, model.history_, self.X)
         self._renderer = _BlitRenderer(self.view)
         last = len(model.history_) - 1
         # widen before narrowing, so the slider never holds a value outside [min, max]
@@ -432,13 +432,12 @@ class _Annealing:
         self.epsilons = np.asarray(epsilons, dtype=float)
         self._resp = soft_responsibilities
         certainty = [soft_responsibilities(X, self.centers, e).max(axis=1).mean() for e in self.epsilons]
+        fig.set_layout_engine("constrained", w_pad=0.04, h_pad=0.04)
         if layout == "row":
-            grid = fig.add_gridspec(1, 2, width_ratios=[1.4, 1.0], left=0.06, right=0.98, bottom=0.16, top=0.85,
-                                    wspace=0.3)
+            grid = fig.add_gridspec(1, 2, width_ratios=[1.4, 1.0])
             ax_data, ax_curve = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
         else:  # stacked, for a narrow screen
-            grid = fig.add_gridspec(2, 1, height_ratios=[1.3, 1.0], left=0.16, right=0.97, bottom=0.12, top=0.9,
-                                    hspace=0.45)
+            grid = fig.add_gridspec(2, 1, height_ratios=[1.3, 1.0])
             ax_data, ax_curve = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
         self.points = plotting.plot_data(X, soft_responsibilities(X, self.centers, self.epsilons[0]), ax=ax_data)
         self.centre_marks = ax_data.scatter(self.centers[:, 0], self.centers[:, 1], marker="X", s=110,
@@ -446,14 +445,22 @@ class _Annealing:
         ax_curve.plot(self.epsilons, certainty, color="0.35", marker=".")
         ax_curve.set_xscale("log")
         ax_curve.invert_xaxis()  # left to right: soft to hard
-        ax_curve.set_xlabel("ε (shared variance), decreasing →")
-        ax_curve.set_ylabel("mean of max$_k$ r$_{nk}$")
+        ax_curve.set_xlabel(r"$\varepsilon$ (shared variance), decreasing →", fontsize=plotting.FONT_PT)
+        ax_curve.set_ylabel(r"mean of $\mathrm{max}_k\, r_{nk}$", fontsize=plotting.FONT_PT)
+        for ax in (ax_data, ax_curve):
+            ax.tick_params(labelsize=plotting.FONT_PT)
         ax_curve.set_ylim(0, 1.05)
         (self.marker,) = ax_curve.plot([], [], "o", markersize=9, markerfacecolor="none",
                                        markeredgecolor=plotting.PALETTE[3], markeredgewidth=2)
         self.certainty = np.array(certainty)
-        self.status = fig.text(0.01, 0.985, "", ha="left", va="top", fontsize=9)
+        self.status = fig.suptitle(self._describe(self.epsilons[0]), x=0.02, ha="left", fontsize=plotting.FONT_PT)
+        fig.get_layout_engine().execute(fig)  # laid out once: the panels keep still from frame to frame
+        fig.set_layout_engine("none")
         self.index = None
+
+    @staticmethod
+    def _describe(eps):
+        return rf"$\varepsilon = {eps:.3g}$:  $r_{{nk}} \propto \exp(-\|x_n - \mu_k\|^2 / 2\varepsilon)$"
 
     def dynamic_artists(self):
         return [self.points, self.centre_marks, self.marker, self.status]  # the centres are drawn above
@@ -463,7 +470,7 @@ class _Annealing:
         self.resp = self._resp(self.X, self.centers, eps)
         self.points.set_facecolor(plotting.blend_colors(self.resp))
         self.marker.set_data([eps], [self.certainty[i]])
-        self.status.set_text(f"ε = {eps:.3g}:  r$_{{nk}}$ ∝ exp(−‖x$_n$ − μ$_k$‖² / 2ε)")
+        self.status.set_text(self._describe(eps))
         self.index = i
         return self
 
@@ -556,16 +563,8 @@ def _with_fallback(bundle, png, text):
 
 
 # ---- the static twin ---------------------------------------------------------------------------
-_PANELS = {
-    "gmm2d": "the data coloured by responsibilities with 1, 2 and 3 sigma covariance ellipses, the "
-             "log-likelihood curve with the current half-step marked, and a bar of log p(X) = ELBO + KL",
-    "gmm1d": "a histogram with the weighted component densities, the log-likelihood curve with the current "
-             "half-step marked, and a bar of log p(X) = ELBO + KL",
-    "bernoulli": "the prototype image and weight of every component, the log-likelihood curve with the current "
-                 "half-step marked, and a bar of log p(X) = ELBO + KL",
-    "kmeans": "points coloured by cluster with centroids and Voronoi regions, and the distortion curve with "
-              "the current half-step marked",
-}
+
+
 def _frames(phases, max_frames):
     """The half-steps an animation shows: every one if they fit; else θ₀ and evenly spaced
     iterations, each as its E-step and its M-step (so every frame pair shows a gap close and open),
@@ -702,14 +701,15 @@ def _within_budget(render, n_frames):
     return HTML(html)
 
 
-STACKED = (4.0, 4.2)  # inches: the animations' stacked panels, legible on a phone's column
+STACKED = (4.0, 4.2)  # inches: the animations' stacked panels, legible on a phone's column (the panels
+# may make a figure taller, to give its data panel the data's shape)
 
 
 def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, interval=700, quality=72,
             alt=None):
     """The static twin of :class:`EMStepper`: a self-contained HTML animation of the half-steps.
 
-    Each frame is drawn by :class:`emlib.plotting.StepFigure` (the same panels as the live stepper,
+    Each frame is drawn by the model's :class:`emlib.plotting.Panels` (the same as the live stepper's,
     stacked so that a phone's narrow column shows them legibly) and embedded as a JPEG (or a
     palette PNG) in a small player (first, previous, play, next, a slider) that needs no kernel and
     no icon font. With more than ``max_frames`` half-steps, ``max_frames`` evenly spaced ones are
@@ -727,11 +727,11 @@ def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, int
         _fit(model, X)
     history = model.history_
     fig = _new_figure(figsize, dpi)
-    view = plotting.StepFigure(fig, history, X, layout="stacked")
+    view = plotting.panels_for(model)(fig, history, X, layout="stacked")
     renderer = _BlitRenderer(view)
     view.draw(0)
     if alt is None:
-        alt = f"EM on {type(model).__name__}, half-step by half-step: {_PANELS[view.kind]}."
+        alt = f"EM on {type(model).__name__}, half-step by half-step: {view.description}."
     last = len(history) - 1
     what = {"init": "initial parameters θ₀", "E": "after the E-step", "M": "after the M-step"}
 

@@ -31,6 +31,10 @@ Header buttons
 
 Page fixes, each found by the browser tests (our own files are in ``book_site_static/``)
     * ``book-site.js``: the visible navigation buttons (☰, "Contents") work; see its comment.
+    * ``book-site.js``: a formula too wide for its room is drawn smaller (to 75% of its size at
+      most); what still does not fit, and a wide table, scrolls sideways with a "scroll →"
+      marker; a figure is shown whole at the column's width at most, and a tap opens it at
+      full size.
     * Sphinx 7.4 writes an inline script twice when an extension adds it after the builder
       started (sphinx-thebe's ``const THEBE_JS_URL``: a SyntaxError on every page); each
       page keeps one copy of each script.

@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from jupyter_refs import to_book  # noqa: E402  (the book's build reads the chapters' markdown through it)
 STUB = '    raise NotImplementedError("Exercise: write this function, then run the checker below.")'
 SKIP = {".git", ".venv", "venv", "_build", "node_modules", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints"}
 
@@ -82,6 +84,12 @@ def class_notebook(nb):
     return dict(nb, cells=out)
 
 
+def _as_built(cell):
+    """A cell as the book's build executes it: markdown references in the book's form."""
+    text = source(cell)
+    return cell.get("id"), to_book(text) if cell["cell_type"] == "markdown" else text
+
+
 def executed_notebook(path, executed_dir):
     """The book's build of chapter ``path``, checked to hold the same cells as the chapter now."""
     built = executed_dir / path.name
@@ -89,7 +97,7 @@ def executed_notebook(path, executed_dir):
     if not built.is_file():
         raise SystemExit(stale)
     nb, now = json.loads(built.read_text()), json.loads(path.read_text())
-    if [(c.get("id"), source(c)) for c in nb["cells"]] != [(c.get("id"), source(c)) for c in now["cells"]]:
+    if [_as_built(c) for c in nb["cells"]] != [_as_built(c) for c in now["cells"]]:
         raise SystemExit(stale)
     return nb
 

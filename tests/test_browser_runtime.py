@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import emlib
-from emlib import datasets, gmm, parallel
+from emlib import datasets, gmm
+from emlib._fast import parallel
 
 NATIVE_CHOLESKY = np.linalg.cholesky
 INDEFINITE = np.array([[1.0, 2.0], [2.0, 1.0]])  # symmetric, eigenvalues 3 and -1

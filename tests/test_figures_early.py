@@ -52,7 +52,10 @@ def test_graphical_model_has_its_nodes_arrows_and_plate(ax):
     assert drawn.nodes["z"].get_facecolor()[:3] == (1.0, 1.0, 1.0)
     # the plate encloses z_n and x_n and leaves the parameters outside
     box = drawn.plate.get_bbox()
-    inside = lambda name: box.contains(*drawn.nodes[name].center)
+
+    def inside(name):
+        return box.contains(*drawn.nodes[name].center)
+
     assert inside("z") and inside("x") and not any(inside(p) for p in ("pi", "mu", "Sigma"))
     assert ax.get_aspect() == 1.0 and not ax.axison
 

@@ -129,3 +129,29 @@ def test_responsibilities_at_the_end_are_the_last_e_step(make_blobs):
     assert np.allclose(h.responsibilities(X, -1), expected)
     with pytest.raises(IndexError):
         h.responsibilities(X, len(h))
+
+
+@pytest.mark.parametrize("make", [lambda: emlib.GaussianMixture(2, random_state=0), lambda: emlib.KMeans(2, random_state=0),
+                                  lambda: emlib.BernoulliMixture(2, random_state=0)])
+def test_the_history_keeps_no_reference_to_its_model(make):
+    # data → pure steps → history: the history recomputes q with the model module's pure E-step, so
+    # it does not keep the model alive (no model ↔ history cycle: the model is freed at once)
+    import gc
+    import weakref
+
+    rng = np.random.default_rng(0)
+    model = make()
+    X = (rng.random((60, 3)) < 0.5).astype(float)  # binary, for the Bernoulli mixture
+    if not isinstance(model, emlib.BernoulliMixture):
+        X += 0.01 * rng.normal(size=X.shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X)
+    history, alive = model.history_, weakref.ref(model)
+    gc.disable()
+    try:
+        del model
+        assert alive() is None
+    finally:
+        gc.enable()
+    assert history.responsibilities(X, 1).shape == (60, 2)

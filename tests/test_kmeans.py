@@ -7,6 +7,7 @@ from sklearn.cluster import KMeans as SKKMeans
 
 import emlib
 from emlib import kmeans
+from emlib._fast import kmeans as fast_kmeans
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -50,15 +51,14 @@ def test_data_far_from_the_origin():
 
 
 def _hard_e_steps(X, init, n_steps, keep_empty=False):
-    """The assignments q of ``n_steps`` iterations of emlib's KMeans, from its own pieces (with
+    """The assignments q of ``n_steps`` iterations of the engine KMeans.fit runs (with
     ``keep_empty``, an empty cluster keeps its centre, as in ``kmeans.m_step``)."""
-    model = emlib.KMeans(len(init))
-    data, params, q = model._prepare(X), kmeans.KMeansParams(np.array(init, dtype=float)), None
+    engine = fast_kmeans.KMeansEngine(X)
+    params, q = kmeans.KMeansParams(np.array(init, dtype=float)), None
     for _ in range(n_steps):
-        q = model._posterior(model._evaluate(data, params, q))
+        q, _ = engine.e_step(params, q)
         yield q
-        params = (kmeans.KMeansParams(kmeans.m_step(X, q.labels, q.centers)) if keep_empty
-                  else model._m_step(data, q))
+        params = kmeans.KMeansParams(kmeans.m_step(X, q.labels, q.centers)) if keep_empty else engine.m_step(q)
 
 
 def _grid():
@@ -81,8 +81,8 @@ def test_every_e_step_is_exact_and_its_margins_are_lower_bounds(case, monkeypatc
         X = _grid()
         init = [[-1.0, 0.0], [50.0, 50.0], [-1.0, 0.0]]
     examined = []
-    measure = kmeans._nearest_with_margins
-    monkeypatch.setattr(kmeans, "_nearest_with_margins",
+    measure = fast_kmeans._nearest_with_margins
+    monkeypatch.setattr(fast_kmeans, "_nearest_with_margins",
                         lambda data, centered, idx: examined.append(len(idx)) or measure(data, centered, idx))
     previous = None
     counts = []
@@ -185,6 +185,7 @@ def test_statistics_combine_and_give_the_update():
     stats = kmeans.statistics(X, labels, 3)
     assert np.array_equal(stats.n, [np.sum(labels == k) for k in range(3)])
     merged = kmeans.combine(kmeans.statistics(X[:40], labels[:40], 3), kmeans.statistics(X[40:], labels[40:], 3))
+    assert np.array_equal(merged.n, stats.n) and np.allclose(merged.sum_x, stats.sum_x, rtol=1e-15)
     new = kmeans.params_from_statistics(merged, old)
     for k in (0, 1):
         assert np.allclose(new[k], X[labels == k].mean(axis=0), rtol=1e-14)

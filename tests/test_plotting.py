@@ -227,7 +227,7 @@ def test_step_figure_gmm_matches_history(kind, blobs):
     model = _fit(emlib.GaussianMixture(3, covariance_type=kind, random_state=2, max_iter=8), blobs)
     h = model.history_
     fig = _figure()
-    view = plotting.StepFigure(fig, h, blobs)
+    view = plotting.GaussianPanels(fig, h, blobs)
     for t in [0, 1, 2, 3, len(h) - 1, 4]:  # forward, to the end and back: updates must not drift
         view.draw(t)
         fig.canvas.draw()
@@ -248,7 +248,7 @@ def test_step_figure_gmm_matches_history(kind, blobs):
 
 
 def test_draw_step_returns_view_at_t(gmm, blobs):
-    view = plotting.draw_step(_figure(), gmm.history_, blobs, -1)
+    view = plotting.draw_step(_figure(), gmm, blobs, -1)
     assert view.t == len(gmm.history_) - 1
     assert_ellipses_match(view.artists["gaussians"], gmm.history_[-1].params)
 
@@ -256,7 +256,7 @@ def test_draw_step_returns_view_at_t(gmm, blobs):
 def test_draw_step_into_given_axes(gmm, blobs):
     fig = _figure()
     axes = fig.subplots(1, 3)
-    view = plotting.draw_step(axes, gmm.history_, blobs, 2)
+    view = plotting.draw_step(axes, gmm, blobs, 2)
     assert view.artists["data"].axes is axes[0]
     assert view.artists["curve"].line.axes is axes[1]
     assert view.artists["bound"].elbo.axes is axes[2]
@@ -265,7 +265,7 @@ def test_draw_step_into_given_axes(gmm, blobs):
 def test_draw_step_needs_enough_axes(gmm, blobs):
     fig = _figure()
     with pytest.raises(ValueError, match="3 Axes"):
-        plotting.draw_step(fig.subplots(1, 2), gmm.history_, blobs, 0)
+        plotting.draw_step(fig.subplots(1, 2), gmm, blobs, 0)
 
 
 # ---- the other models --------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def test_step_figure_gmm_1d():
     model = _fit(emlib.GaussianMixture(2, random_state=0), x)
     h = model.history_
     fig = _figure()
-    view = plotting.StepFigure(fig, h, x)
+    view = plotting.GaussianPanels(fig, h, x)
     for t in (0, 1, 2, len(h) - 1):
         view.draw(t)
         p = h[t].params
@@ -292,7 +292,7 @@ def test_step_figure_bernoulli_prototypes():
     model = _fit(emlib.BernoulliMixture(3, random_state=0), X)
     h = model.history_
     fig = _figure()
-    view = plotting.StepFigure(fig, h, X)
+    view = plotting.BernoulliPanels(fig, h, X)
     for t in (0, 2, len(h) - 1):
         view.draw(t)
         images = view.artists["prototypes"]
@@ -312,7 +312,7 @@ def test_step_figure_kmeans(blobs):
     model = _fit(emlib.KMeans(3, random_state=0), blobs)
     h = model.history_
     fig = _figure()
-    view = plotting.StepFigure(fig, h, blobs)
+    view = plotting.KMeansPanels(fig, h, blobs)
     for t in range(len(h)):
         view.draw(t)
         fig.canvas.draw()
@@ -353,13 +353,23 @@ def test_plot_bound_rejects_kmeans_steps(blobs):
         plotting.plot_bound(model.history_[1], ax=_figure().add_subplot())
 
 
-def test_draw_step_rejects_unknown_params(gmm, blobs):
-    class Fake:
-        def __getitem__(self, t):
-            return emlib.Step("init", 0, (1, 2))
+def test_panels_are_chosen_by_the_models_class(blobs):
+    assert plotting.panels_for(emlib.GaussianMixture(2)) is plotting.GaussianPanels
+    assert plotting.panels_for(emlib.BernoulliMixture) is plotting.BernoulliPanels
+    assert plotting.panels_for(emlib.KMeans(2)) is plotting.KMeansPanels
 
-    with pytest.raises(TypeError, match="tuple"):
-        plotting.StepFigure(_figure(), Fake(), blobs)
+    class MyMixture(emlib.GaussianMixture):
+        pass
+
+    assert plotting.panels_for(MyMixture(2)) is plotting.GaussianPanels  # a subclass: its emlib parent's
+    with pytest.raises(TypeError, match="GaussianMixture, BernoulliMixture, KMeans"):
+        plotting.panels_for(object())
+
+
+def test_panels_reject_another_models_history(blobs):
+    kmeans = _fit(emlib.KMeans(3, random_state=0), blobs)
+    with pytest.raises(TypeError, match="GaussianMixture"):
+        plotting.GaussianPanels(_figure(), kmeans.history_, blobs)
 
 
 # ---- the house rules -----------------------------------------------------------------------------
@@ -381,7 +391,7 @@ def test_plotting_never_shows_saves_or_touches_rcparams(gmm, blobs, monkeypatch)
         plotting.plot_bound(gmm.history_[3])
         plotting.plot_kmeans(blobs, p.means, np.zeros(len(blobs), dtype=int))
         plotting.plot_mixture_1d(blobs[:, 0], p.weights, p.means[:, 0], p.covariances[:, 0, 0])
-        plotting.draw_step(fig, gmm.history_, blobs, 2)
+        plotting.draw_step(fig, gmm, blobs, 2)
     finally:
         plt.close(fig)
     assert dict(matplotlib.rcParams) == before
@@ -403,7 +413,7 @@ def test_an_off_scale_start_does_not_flatten_the_curve():
     assert high - low < 2 * np.ptp(fit)
     plt.close(fig)
     fig = plt.figure()
-    bar_low, bar_high = plotting.draw_step(fig, model.history_, X, 4).axes[2].get_ylim()
+    bar_low, bar_high = plotting.draw_step(fig, model, X, 4).axes[2].get_ylim()
     assert ll[0] < bar_low and bar_high - bar_low < 5 * np.ptp(fit)
     plt.close(fig)
 
@@ -422,7 +432,7 @@ def test_bound_panel_zooms_to_each_half_step(gmm, blobs):
     """The bound panel's range follows the half-step: the KL gap of every M-step fills at least a
     fifth of the panel, and log p and the ELBO are inside it."""
     fig = _figure()
-    view = plotting.StepFigure(fig, gmm.history_, blobs)
+    view = plotting.GaussianPanels(fig, gmm.history_, blobs)
     ax = view.axes[2]
     kls = gmm.history_.series("kl")
     for t, phase in enumerate(gmm.history_.phases):
@@ -437,23 +447,95 @@ def test_bound_panel_zooms_to_each_half_step(gmm, blobs):
     assert ax.yaxis.get_offset_text().get_text() == ""
 
 
+def _fitted(name, gmm, blobs):
+    if name == "kmeans":
+        return _fit(emlib.KMeans(3, random_state=0), blobs), blobs
+    if name == "bernoulli":
+        X = datasets.load_digits_binary()[0][:150]
+        return _fit(emlib.BernoulliMixture(10, random_state=0, max_iter=5), X), X
+    if name == "gmm1d":
+        x = datasets.load_faithful()[0][:, :1]
+        return _fit(emlib.GaussianMixture(2, random_state=0), x), x
+    return gmm, blobs
+
+
 @pytest.mark.parametrize("model", ["gmm", "kmeans", "bernoulli"])
 def test_stacked_layout_puts_the_data_above_the_other_panels(model, gmm, blobs):
-    if model == "kmeans":
-        history, X = _fit(emlib.KMeans(3, random_state=0), blobs).history_, blobs
-    elif model == "bernoulli":
-        X = datasets.load_digits_binary()[0][:150]
-        history = _fit(emlib.BernoulliMixture(3, random_state=0), X).history_
-    else:
-        history, X = gmm.history_, blobs
+    model, X = _fitted(model, gmm, blobs)
     fig = Figure(figsize=(4, 4.2), dpi=50)
     FigureCanvasAgg(fig)
-    view = plotting.StepFigure(fig, history, X, layout="stacked").draw(2)
-    top = view.axes[0].get_position()
+    view = plotting.draw_step(fig, model, X, 2, layout="stacked")
+    top = min(ax.get_position().y0 for ax in (view.prototype_axes if hasattr(view, "prototype_axes") else view.axes[:1]))
     for ax in view.axes[1:]:
-        assert ax.get_position().y1 < top.y0  # every other panel is below the data
+        assert ax.get_position().y1 < top  # every other panel is below the data
     with pytest.raises(ValueError, match="layout"):
-        plotting.StepFigure(fig, history, X, layout="column")
+        plotting.draw_step(fig, model, X, 2, layout="column")
+
+
+def _texts(fig):
+    """Every visible, non-empty text of a drawn figure, tick labels included."""
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("layout", ["row", "stacked"])
+@pytest.mark.parametrize("name", ["gmm", "gmm1d", "kmeans", "bernoulli"])
+def test_every_text_of_the_step_panels_is_legible_and_inside_the_figure(name, layout, gmm, blobs):
+    """At least FONT_PT points (the website's figures use 12-14 pt), whatever the rcParams say, and
+    after drawing every label, tick label and title lies inside the figure (no clipped y-label)."""
+    model, X = _fitted(name, gmm, blobs)
+    fig = Figure(figsize=(4, 4.2) if layout == "stacked" else (8, 3), dpi=100)
+    FigureCanvasAgg(fig)
+    with matplotlib.rc_context({"font.size": 7, "xtick.labelsize": 6, "ytick.labelsize": 6}):
+        view = plotting.draw_step(fig, model, X, 0, layout=layout)
+        for t in (0, 3, -1):
+            view.draw(t)
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            texts = _texts(fig)
+            assert len(texts) > 10
+            for text in texts:
+                assert text.get_fontsize() >= plotting.FONT_PT, text.get_text()
+            # what is drawn: each panel's tick labels, labels, title and legend, and the status line
+            for extent in [ax.get_tightbbox(renderer) for ax in fig.axes] + [view.status.get_window_extent(renderer)]:
+                assert (extent.x0 >= -1 and extent.x1 <= fig.bbox.x1 + 1 and extent.y0 >= -1
+                        and extent.y1 <= fig.bbox.y1 + 1), f"{extent} leaves the figure {fig.bbox}"
+
+
+@pytest.mark.parametrize("layout", ["row", "stacked"])
+@pytest.mark.parametrize("name", ["gmm", "bernoulli"])
+def test_no_two_panels_overlap(name, layout, gmm, blobs):
+    """The bound's numbers, the prototypes' titles, every panel's labels: each panel with its texts
+    stays clear of the others."""
+    model, X = _fitted(name, gmm, blobs)
+    fig = Figure(figsize=(4, 4.2) if layout == "stacked" else (8, 3), dpi=100)
+    FigureCanvasAgg(fig)
+    view = plotting.draw_step(fig, model, X, -1, layout=layout)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert min(overlap) <= 1, f"{a} and {b} overlap"
+    assert view.artists["bound"].text.get_window_extent(renderer).x0 >= view.axes[1].get_tightbbox(renderer).x1
+
+
+def test_the_data_panel_box_suits_tall_data():
+    """Tall sheared data at equal aspect fill most of the data panel's cell instead of a thin strip
+    in a wide box, in both layouts."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 2)) @ np.array([[1.0, 0.0], [2.5, 1.0]]).T  # as chapter 4's
+    assert np.ptp(X[:, 1]) / np.ptp(X[:, 0]) > 2.5  # the situation this guards against
+    model = _fit(emlib.GaussianMixture(2, random_state=0, max_iter=5), X)
+    for layout, size in (("stacked", (4, 4.2)), ("row", (8, 3))):
+        fig = Figure(figsize=size, dpi=60)
+        FigureCanvasAgg(fig)
+        ax = plotting.draw_step(fig, model, X, -1, layout=layout).axes[0]
+        fig.canvas.draw()
+        drawn, cell = ax.get_position(), ax.get_position(original=True)
+        assert drawn.width * drawn.height > 0.55 * cell.width * cell.height, layout
 
 
 def test_prototypes_are_numbered(blobs):
@@ -461,6 +543,6 @@ def test_prototypes_are_numbered(blobs):
     model = _fit(emlib.BernoulliMixture(10, random_state=0), X)
     fig = Figure(figsize=(8, 3), dpi=50)
     FigureCanvasAgg(fig)
-    view = plotting.StepFigure(fig, model.history_, X).draw(-1)
+    view = plotting.BernoulliPanels(fig, model.history_, X).draw(-1)
     titles = [ax.get_title() for ax in view.prototype_axes]
     assert [t.splitlines()[0] for t in titles] == [f"#{k}" for k in range(10)]  # colours repeat after 8

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import emlib
-from emlib import datasets, widgets
+from emlib import datasets, plotting, widgets
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 RGB = np.array([matplotlib.colors.to_rgb(c) for c in OKABE_ITO])
@@ -219,7 +219,6 @@ def test_unfitted_model_is_fitted(X):
 
 def test_displays_as_a_widget_with_a_picture_to_fall_back_on(stepper):
     import base64
-
     from io import BytesIO
 
     from PIL import Image
@@ -323,7 +322,8 @@ def test_annealing_goes_from_soft_to_hard(X):
     stepper.goto(-1)
     assert stepper.epsilon == eps[-1]
     nearest = np.argmin(((X[:, None] - centers[None]) ** 2).sum(axis=2), axis=1)
-    np.testing.assert_allclose(stepper.view.points.get_facecolors()[:, :3], RGB[nearest], atol=1e-2)  # a boundary point may keep a trace of blend
+    # a boundary point may keep a trace of blend
+    np.testing.assert_allclose(stepper.view.points.get_facecolors()[:, :3], RGB[nearest], atol=1e-2)
     stepper.slider.value = 0
     face = stepper.view.points.get_facecolors()[:, :3]
     distance_to_pure = np.abs(face - RGB[nearest]).sum(axis=1)
@@ -401,9 +401,8 @@ def test_animate_samples_whole_iterations_evenly_and_labels_true_half_steps(X):
 
 def test_animate_frames_are_legible_on_a_phone(X):
     """Panels stacked in a frame about 480 px wide: on a 390 px phone the text shrinks by < 25 %."""
-    from io import BytesIO
-
     import base64
+    from io import BytesIO
 
     from PIL import Image
 
@@ -490,3 +489,25 @@ def test_annealing_blitted_frames_equal_a_full_redraw(X):
         stepper.fig.savefig(buffer, format="png", dpi=stepper.fig.dpi)
         full = np.asarray(Image.open(BytesIO(buffer.getvalue())).convert("RGB"), dtype=int)
         assert np.abs(blit - full).max() <= 8
+
+
+def test_annealing_labels_are_typeset_legible_and_inside_the_figure(X):
+    """No code-style label (an underscore or caret outside $…$ math), every text at least FONT_PT
+    points, and the axis labels inside the figure (the x-label was clipped at the bottom)."""
+    from matplotlib.text import Text
+
+    fig = widgets._new_figure(widgets.STACKED, 60)
+    view = widgets._Annealing(fig, X, np.array([[0.0, 0.0], [5.0, 0.0], [2.0, 5.0]]), np.geomspace(10, 0.01, 5),
+                              layout="stacked").draw(2)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    for text in texts:
+        outside_math = text.get_text().split("$")[::2]
+        assert not any(c in part for part in outside_math for c in "_^"), text.get_text()
+        assert text.get_fontsize() >= plotting.FONT_PT, text.get_text()
+    labels = [view.status] + [t for ax in fig.axes for t in (ax.xaxis.label, ax.yaxis.label) if t.get_text()]
+    assert len(labels) == 3
+    for label in labels:
+        extent = label.get_window_extent(renderer)
+        assert extent.x0 >= 0 and extent.y0 >= 0 and extent.x1 <= fig.bbox.x1 and extent.y1 <= fig.bbox.y1, label

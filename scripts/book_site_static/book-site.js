@@ -42,47 +42,124 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
-/* Wide content on narrow screens. (1) A figure keeps at least 60% of its own width
-   (book-site.css lets it scroll sideways on a phone instead of shrinking its labels away):
-   --book-min-width holds that width. (2) An inline formula wider than the line it sits in gets
-   the class book-wide-inline, which lets it scroll instead of running past the column. */
+/* Wide content. (1) A formula wider than its room (a display equation's line, or the line of
+   text an inline formula sits in) is drawn smaller, down to MIN_SCALE of its size, which keeps it
+   legible; at 1280 px every equation of the book fits that way. (2) What still does not fit (a
+   long formula, a table or a line of code on a phone) scrolls sideways inside a frame that shows a "scroll →"
+   marker while there is more to the right (a tap on it scrolls). (3) A figure is drawn at the
+   column's width at most, whole, and a tap opens it at full size. */
 (function () {
+  var MIN_SCALE = 0.75;
+  var DISPLAY = '.bd-article mjx-container[display="true"]';
+  var INLINE = '.bd-article mjx-container:not([display="true"])';
+  var TABLES = ".bd-article .pst-scrollable-table-container";
+  var CODE = ".bd-article div.highlight > pre";
+
   function figures() {
     document.querySelectorAll(".bd-article .cell_output img").forEach(function (img) {
-      var width = parseFloat(img.style.width || img.getAttribute("width") || "0");
-      if (width > 0) img.style.setProperty("--book-min-width", Math.round(0.6 * width) + "px");
-      img.addEventListener("load", later); // a lazy figure has its size once loaded
+      if (img.closest("a, figure.emlib-animation")) return;
+      var link = document.createElement("a");
+      link.className = "book-figure-link";
+      link.href = img.getAttribute("src");
+      link.target = "_blank";
+      link.title = "Open the figure at full size";
+      img.parentNode.insertBefore(link, img);
+      link.appendChild(img);
+    });
+  }
+
+  // The width a box has for its content (without padding).
+  function room(box) {
+    var s = getComputedStyle(box);
+    return box.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  }
+  // Draw a formula at its own size again (MathJax sets its font size inline).
+  function reset(math) {
+    if (math.dataset.bookFont === undefined) math.dataset.bookFont = math.style.fontSize || "";
+    math.style.fontSize = math.dataset.bookFont;
+    math.classList.remove("book-wide-inline", "book-scaled");
+  }
+  // Scale a formula down until its content (width `need`) fits `have`, but not below MIN_SCALE.
+  function shrink(math, need, have) {
+    if (need <= have + 1) return;
+    var base = parseFloat(math.dataset.bookFont) || 100;
+    var scale = Math.max(MIN_SCALE, Math.floor((have / need) * 1000) / 1000);
+    math.style.fontSize = (base * scale).toFixed(2) + "%";
+    math.classList.add("book-scaled");
+  }
+  function displayMath() {
+    document.querySelectorAll(DISPLAY).forEach(function (math) {
+      reset(math);
+      shrink(math, math.scrollWidth, math.clientWidth);
     });
   }
   function inlineMath() {
-    document.querySelectorAll('.bd-article mjx-container:not([display="true"])').forEach(function (math) {
-      math.classList.remove("book-wide-inline");
-      var block = math.parentElement.closest("p, li, dd, td, div, section") || math.parentElement;
-      var room = block.getBoundingClientRect();
-      var box = math.getBoundingClientRect();
-      if (box.width > room.width || box.right > room.right + 1) math.classList.add("book-wide-inline");
+    document.querySelectorAll(INLINE).forEach(function (math) {
+      reset(math);
+      var block = math.parentElement.closest("p, li, dd, td, th, div, section") || math.parentElement;
+      var have = room(block);
+      var need = math.getBoundingClientRect().width;
+      if (need <= have + 1) return;
+      math.classList.add("book-wide-inline"); // on a line of its own, scrolling if need be
+      shrink(math, need, have);
     });
   }
-  /* (3) A box that scrolls sideways fades out on the side where there is more to see
-     (classes book-more-left and book-more-right, styled in book-site.css). */
-  var SCROLLERS = '.bd-article mjx-container[display="true"], .bd-article mjx-container.book-wide-inline, ' +
-    ".bd-article .cell_output a.image-reference, .bd-article .cell_output";
+
+  // The frame around a scrolling box, holding its "scroll →" marker.
+  function frame(box) {
+    var parent = box.parentElement;
+    if (parent.classList.contains("book-scroll-frame")) return parent;
+    var wrap = document.createElement(box.matches(INLINE) ? "span" : "div");
+    wrap.className = "book-scroll-frame";
+    var cue = document.createElement("span");
+    cue.className = "book-scroll-cue";
+    cue.setAttribute("aria-hidden", "true");
+    cue.textContent = "scroll →";
+    cue.addEventListener("click", function () {
+      box.scrollBy({ left: 0.8 * box.clientWidth, behavior: "smooth" });
+    });
+    parent.insertBefore(wrap, box);
+    wrap.appendChild(box);
+    wrap.appendChild(cue);
+    box.addEventListener("scroll", function () { edges(box); }, { passive: true });
+    return wrap;
+  }
   function edges(box) {
-    var scrolls = /auto|scroll/.test(getComputedStyle(box).overflowX);
-    var more = scrolls && box.scrollWidth - box.clientWidth > 1;
-    box.classList.toggle("book-more-left", more && box.scrollLeft > 1);
-    box.classList.toggle("book-more-right", more && box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
+    var wrap = box.parentElement;
+    var more = box.scrollWidth - box.clientWidth > 1;
+    wrap.classList.toggle("book-scrolls", more);
+    wrap.classList.toggle("book-more-right", more && box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
+  }
+  // The colour behind a box, its ancestors' backgrounds composed (a tint may be translucent),
+  // for the marker, which hides what it covers.
+  function background(el) {
+    var layers = [];
+    for (; el && el.nodeType === 1; el = el.parentElement) {
+      var c = getComputedStyle(el).backgroundColor.match(/[\d.]+/g);
+      if (!c) continue;
+      var alpha = c.length > 3 ? parseFloat(c[3]) : 1;
+      if (alpha > 0) layers.push([+c[0], +c[1], +c[2], alpha]);
+      if (alpha >= 1) break;
+    }
+    var rgb = [255, 255, 255];
+    layers.reverse().forEach(function (l) {
+      for (var i = 0; i < 3; i++) rgb[i] = l[3] * l[i] + (1 - l[3]) * rgb[i];
+    });
+    return "rgb(" + rgb.map(Math.round).join(",") + ")";
   }
   function scrollers() {
-    document.querySelectorAll(SCROLLERS).forEach(function (box) {
-      if (!box.__bookEdges) {
-        box.__bookEdges = true;
-        box.addEventListener("scroll", function () { edges(box); }, { passive: true });
+    var boxes = document.querySelectorAll([DISPLAY, INLINE, TABLES, CODE].join(", "));
+    boxes.forEach(function (box) {
+      var framed = box.parentElement.classList.contains("book-scroll-frame");
+      var scrolls = /auto|scroll/.test(getComputedStyle(box).overflowX);
+      if (framed || (scrolls && box.scrollWidth - box.clientWidth > 1)) {
+        frame(box).style.setProperty("--book-cue-bg", background(box));
+        edges(box);
       }
-      edges(box);
     });
   }
   function layout() {
+    displayMath();
     inlineMath();
     scrollers();
   }
@@ -97,7 +174,12 @@
     var typeset = mj && mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve();
     typeset.then(layout);
     window.addEventListener("resize", later);
-    window.addEventListener("load", later); // figures have their size once loaded
+    window.addEventListener("load", later);
+    // a formula in a solution or proof that opens is measured once it shows
+    document.addEventListener("click", later);
+    document.addEventListener("toggle", later, true);
+    // the marker's background follows the colour mode
+    new MutationObserver(later).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

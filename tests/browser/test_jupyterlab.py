@@ -45,6 +45,10 @@ def lab(tmp_path_factory):
     ]
     demo.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nbformat.write(demo, root / "stepper.ipynb")
+    # Every cell in the page, not only those in view, so a test reads the whole notebook.
+    settings = root / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT), JUPYTER_CONFIG_DIR=str(root / ".jupyter"))
     process = subprocess.Popen(
@@ -95,11 +99,20 @@ def test_myst_renders_theorems_and_exercises(lab, browser, app):
     base, _ = lab
     page = _open(browser, f"{base}/{app}/chapters/05_why_em_works.ipynb")
     try:
+        # every markdown cell rendered by MyST, then a moment for the notebook-wide references
+        page.wait_for_function("() => [...document.querySelectorAll('.jp-MarkdownCell')]"
+                               ".every(cell => cell.querySelector('.myst'))", timeout=60_000)
+        page.wait_for_timeout(2000)
         text = page.locator(".jp-MarkdownCell").all_inner_texts()
         joined = "\n".join(text)
         assert "Definition 1" in joined and "Concave function" in joined  # {prf:definition} rendered
         assert "```{" not in joined and ":label:" not in joined and "{prf:ref}" not in joined
         assert page.locator(".jp-MarkdownCell mjx-container, .jp-MarkdownCell .katex").count() > 20  # math
+        # References to other chapters and citations read as words, none as a raw label behind a warning
+        assert "Theorem (The mixture likelihood is unbounded)" in joined and "Dempster et al. (1977)" in joined
+        unresolved = page.locator('.jp-MarkdownCell [title="Cross Reference Not Found"], '
+                                  '.jp-MarkdownCell [title="Citation Not Found"]')
+        assert unresolved.count() == 0, unresolved.all_inner_texts()
     finally:
         page.close()
     _shut_down_kernels(base)

@@ -244,6 +244,27 @@ def test_equations_render(loaded):
     assert not errors, f"{loaded.name}: MathJax errors: {errors}"
 
 
+def test_equations_fit_at_1280_px(loaded):
+    """On a laptop no formula scrolls: one too wide for the column is drawn smaller, down to
+    0.95 times the text's size (MathJax's own size is 1.27 times; book-site.js shrinks it to 75%
+    at most), and the longest equations are broken over lines in the chapters."""
+    if loaded.origin != "http":
+        return  # the same layout as over http
+    scrolls = loaded.page.evaluate(
+        """() => Array.from(document.querySelectorAll('article mjx-container'))
+            .filter(m => /auto|scroll/.test(getComputedStyle(m).overflowX) && m.scrollWidth - m.clientWidth > 1)
+            .map(m => `${m.clientWidth} px showing ${m.scrollWidth} px: ${m.textContent.slice(0, 60)}`)"""
+    )
+    assert not scrolls, f"{loaded.name}: formulas scrolling at 1280 px:\n" + "\n".join(scrolls[:10])
+    small = loaded.page.evaluate(
+        """() => Array.from(document.querySelectorAll('article mjx-container'))
+            .map(m => [m, parseFloat(getComputedStyle(m).fontSize) / parseFloat(getComputedStyle(m.closest('p, li, div, td, th, dd')).fontSize)])
+            .filter(([m, ratio]) => ratio < 0.945)
+            .map(([m, ratio]) => `${ratio.toFixed(2)} of the text's size: ${m.textContent.slice(0, 60)}`)"""
+    )
+    assert not small, f"{loaded.name}: formulas drawn too small at 1280 px:\n" + "\n".join(small[:10])
+
+
 # Text the reader sees that still holds LaTeX: a \command, or a $ followed by one.
 RAW_LATEX = r"\\[A-Za-z]+|\$[^$]*\\"
 # Text nodes outside MathJax's output, code and the like (a failed MathJax leaves .math

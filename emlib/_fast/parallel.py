@@ -1,6 +1,6 @@
 """Blocks of samples, and the threads that run a step over them.
 
-emlib's E- and M-steps work on blocks of consecutive samples. A block's work arrays are small
+The fit's E- and M-steps (the engine in emlib._fast) work on blocks of consecutive samples. A block's work arrays are small
 enough to stay in the processor's cache while they are used, and separate blocks can run on
 separate cores: numpy releases Python's global lock inside its matrix products and ufuncs, so
 plain threads run blocks side by side.
