@@ -6,7 +6,7 @@ weighted means and the centred scatters (``gmm.Statistics``), for a Bernoulli mi
 so every iteration is one map-reduce, built as one Dask task graph:
 
 - map, on the worker that holds each chunk of rows: the E-step at θ (the model module's public
-  ``e_step``), the chunk's statistics (``statistics``) and its shares of the history's sums:
+  ``log_joint``, then Bayes' rule), the chunk's statistics (``statistics``) and its shares of the history's sums:
   log p(X | θ), H(r) and E_r[log p(X, Z | θ)];
 - reduce: a tree of ``combine`` (``SPLIT_EVERY`` chunks per node), in chunk order;
 - on the client: the module's ``params_from_statistics``, the same M-step as an in-memory fit,
@@ -161,11 +161,22 @@ def _expectation(resp, values):
     return float(np.sum(resp * np.where(resp > 0, values, 0.0)))
 
 
+def _bayes(log_joint):
+    """Bayes' rule in log space: log r_nk and log p(x_n | θ) from log p(x_n, z_n = k | θ), by one
+    log-sum-exp over k with the largest term factored out. The sums over k run along the rows of a
+    (K, N) copy, numpy's fastest pattern (as in emlib's own fit)."""
+    rows = np.ascontiguousarray(log_joint.T)
+    top = rows.max(axis=0)
+    top[~np.isfinite(top)] = 0.0  # a sample with every term −inf keeps log p(x_n) = −inf, not NaN
+    log_norm = top + np.log(np.exp(rows - top).sum(axis=0))
+    return (rows - log_norm).T, log_norm
+
+
 def _mixture_chunk(block, rows, shared):
     kind, params, kwargs = shared
     module, X = _modules()[kind], _chunk(block)
-    log_resp, log_norm = module.e_step(X, params)  # log r_nk and log p(x_n | θ)
-    log_joint = log_resp + log_norm[:, None]  # log p(x_n, z_n = k | θ) = log r_nk + log p(x_n | θ)
+    log_joint = module.log_joint(X, params)  # log p(x_n, z_n = k | θ), the module's own step
+    log_resp, log_norm = _bayes(log_joint)  # the E-step: log r_nk and log p(x_n | θ)
     resp = np.exp(log_resp)
     terms = [log_norm.sum(), -_expectation(resp, log_resp), _expectation(resp, log_joint)]
     return _Sums(np.array(terms), module.statistics(X, resp, **kwargs))

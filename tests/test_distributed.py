@@ -188,3 +188,20 @@ def test_importing_emlib_does_not_import_dask():
     code = ("import sys, numpy as np, emlib; emlib.GaussianMixture(2, random_state=0).fit(np.arange(20.0).reshape(10, 2)); "
             "assert not [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')], 'dask imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_max_iter_0_verbose_and_warm_start_as_in_memory(capsys):
+    for model_class, params in [(emlib.KMeans, dict(n_clusters=3, max_iter=0, random_state=0)),
+                                (emlib.GaussianMixture, dict(n_components=3, max_iter=0, random_state=0)),
+                                (emlib.BernoulliMixture, dict(n_components=2, max_iter=2, tol=0, random_state=0, verbose=1))]:
+        data = (X > 0).astype(float) if model_class is emlib.BernoulliMixture else X
+        memory, dask_fit = fit_both(model_class, data, 100, **params)
+        assert_same_fit(memory, dask_fit)
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 4 and printed[:2] == printed[2:]  # the same two lines from both fits
+    memory, dask_fit = (emlib.GaussianMixture(3, random_state=0, max_iter=3, warm_start=True) for _ in range(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", emlib.ConvergenceWarning)
+        memory.fit(X).fit(X)
+        dask_fit.fit(DX).fit(DX)
+    assert_same_fit(memory, dask_fit)
