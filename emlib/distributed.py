@@ -6,8 +6,8 @@ weighted means and the centred scatters (``gmm.Statistics``), for a Bernoulli mi
 so every iteration is one map-reduce, built as one Dask task graph:
 
 - map, on the worker that holds each chunk of rows: the E-step at θ (the model module's public
-  ``log_joint``, then Bayes' rule), the chunk's statistics (``statistics``) and its shares of the history's sums:
-  log p(X | θ), H(r) and E_r[log p(X, Z | θ)];
+  ``log_joint``, then Bayes' rule), the chunk's statistics (``statistics``) and its shares of the
+  history's sums: log p(X | θ), H(r) and E_r[log p(X, Z | θ)];
 - reduce: a tree of ``combine`` (``SPLIT_EVERY`` chunks per node), in chunk order;
 - on the client: the module's ``params_from_statistics``, the same M-step as an in-memory fit,
   and the history's entries, recorded exactly as :func:`emlib.em.run_em` records them.
@@ -16,9 +16,11 @@ The M entry's ELBO and KL, which concern the previous E-step's q under the new �
 E_q[log p(X, Z | θ)]: a function of q's statistics alone, computed on the client from the sums the
 M-step used (``_expected_log_joint``). So the workers keep nothing between iterations, and one small
 θ goes out and one small sum comes back per iteration. (k-means recomputes its previous labels on
-the workers instead, to count how many changed.) Recipes that need all of X at once (k-means++, the k-means start of a mixture,
-random responsibilities, a callable ``init``) run on a uniform sample of at most ``SAMPLE_BYTES``;
-when X is no larger, the sample is X itself and the fit equals the in-memory fit from the same seed.
+the workers instead, to count how many changed.)
+
+Recipes that need all of X at once (k-means++, the k-means start of a mixture, random
+responsibilities, a callable ``init``) run on a uniform sample of at most ``SAMPLE_BYTES``; when X
+is no larger, the sample is X itself and the fit equals the in-memory fit from the same seed.
 
 Dask is optional: this module imports it only when a dask array reaches a model, so ``import
 emlib`` does not import it.
@@ -408,13 +410,8 @@ def fit(model, X):
             if sample is None:
                 sample = _sample(X, rng) if _needs_sample(model) else np.empty((0, X.shape[1]))
             start = model._init_params(sample, rng)
-        if kind == "KMeans":
-            run = _run_kmeans(model, X, start, mean_variance)
-            score = -run[1][-1].distortion
-        else:
-            run = _run_mixture(model, X, start)
-            history = run[1]
-            score = history[-2].log_likelihood if len(history) > 1 else history[0].log_likelihood
+        run = _run_kmeans(model, X, start, mean_variance) if kind == "KMeans" else _run_mixture(model, X, start)
+        score = model._final_score(run[1])  # the model's own rule for choosing among the starts
         finals.append(score)
         if best is None or score > best[0]:
             best = (score, run)
