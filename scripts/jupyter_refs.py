@@ -28,6 +28,7 @@ As a Sphinx extension (`_config.yml`, local_extensions) it applies `to_book` to 
 book reads (`source-read`).
 """
 
+import functools
 import json
 import re
 import sys
@@ -58,7 +59,7 @@ def source(cell):
 
 def to_book(markdown, bib_keys=None):
     """The roles the book's build reads: words dropped from references, citation links made roles."""
-    keys = _bib_keys() if bib_keys is None else bib_keys
+    keys = set(bibliography()) if bib_keys is None else bib_keys
 
     def role(match):
         name, body = match.groups()
@@ -98,23 +99,19 @@ def setup(app):
 
 # --- JupyterLab's side -----------------------------------------------------------------------------
 
-def _bib(path=ROOT / "references.bib"):
+@functools.lru_cache
+def bibliography(path=ROOT / "references.bib"):
+    """key -> (authors, year) of every entry: "Bishop", "Neal and Hinton", "Dempster et al."."""
     from pybtex.database import parse_file
-
-    return parse_file(str(path)).entries
-
-
-def _bib_keys():
-    return set(_bib())
-
-
-def _author_year(entry):
     from pybtex.richtext import Text
 
-    names = [Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text")
-             for p in entry.persons["author"]]
-    authors = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else names[0] + " et al."
-    return authors, entry.fields["year"]
+    words = {}
+    for key, entry in parse_file(str(path)).entries.items():
+        names = [Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text")
+                 for p in entry.persons["author"]]
+        authors = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else f"{names[0]} et al."
+        words[key] = (authors, entry.fields["year"])
+    return words
 
 
 def citation(kind, keys, bib):
@@ -122,7 +119,7 @@ def citation(kind, keys, bib):
     missing = [key for key in keys if key not in bib]
     if missing:
         raise SystemExit(f"jupyter_refs: {', '.join(missing)} not in references.bib; add the entry first")
-    pairs = [_author_year(bib[key]) for key in keys]
+    pairs = [bib[key] for key in keys]
     if kind == "cite:t":
         return ", ".join(f"{authors} ({year})" for authors, year in pairs)
     return "(" + "; ".join(f"{authors}, {year}" for authors, year in pairs) + ")"
@@ -218,7 +215,7 @@ def chapter_paths():
 def updated(paths=None, bib=None):
     """path -> the notebook's new JSON text, for every chapter whose references need new words."""
     paths = chapter_paths() if paths is None else paths
-    bib = _bib() if bib is None else bib
+    bib = bibliography() if bib is None else bib
     found, titles = targets(paths), chapter_titles(paths)
     changed = {}
     for path in paths:
