@@ -88,7 +88,7 @@ def notebook_to_book(text, bib_keys=None):
 
 
 def _source_read(app, docname, content):
-    if app.env.doc2path(docname).endswith(".ipynb"):
+    if str(app.env.doc2path(docname)).endswith(".ipynb"):
         content[0] = notebook_to_book(content[0])
 
 
