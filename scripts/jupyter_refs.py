@@ -59,7 +59,7 @@ def source(cell):
 
 def to_book(markdown, bib_keys=None):
     """The roles the book's build reads: words dropped from references, citation links made roles."""
-    keys = set(bibliography()) if bib_keys is None else bib_keys
+    keys = bib_keys_in() if bib_keys is None else bib_keys
 
     def role(match):
         name, body = match.groups()
@@ -98,6 +98,12 @@ def setup(app):
 
 
 # --- JupyterLab's side -----------------------------------------------------------------------------
+
+@functools.lru_cache
+def bib_keys_in(path=ROOT / "references.bib"):
+    """The keys of references.bib (read fast: the book's build needs only these)."""
+    return frozenset(re.findall(r"^@\w+\{\s*([^,\s]+)\s*,", Path(path).read_text(), re.M))
+
 
 @functools.lru_cache
 def bibliography(path=ROOT / "references.bib"):

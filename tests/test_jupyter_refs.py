@@ -86,6 +86,7 @@ def test_citation_words_are_author_year_from_references_bib():
     assert jupyter_refs.citation("cite:t", ["dempster1977maximum"], bib) == "Dempster et al. (1977)"
     assert jupyter_refs.citation("cite:p", ["azzalini1990look", "hardle1991smoothing"], bib) == \
         "(Azzalini and Bowman, 1990; Härdle, 1991)"
+    assert jupyter_refs.bib_keys_in() == set(bib) and len(bib) > 20  # the build's quick reading of the keys
     with pytest.raises(SystemExit, match="nosuchkey2000 not in references.bib"):
         jupyter_refs.citation("cite:p", ["nosuchkey2000"], bib)
 
