@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 
 # {role}`text` where the text may end with "<target>"; [words](#target) links.
-ROLE = re.compile(r"\{(prf:ref|numref|eq|cite:t|cite:p)\}`([^`]*)`")
+ROLE = re.compile(r"\{(prf:ref|numref|eq|cite(?::\w+)?)\}`([^`]*)`")
 DOC = re.compile(r"\{doc\}`([\w.-]+)`")  # a plain {doc}`04_em_gmm`, without words
 LINK = re.compile(r"\[([^\]\n]*)\]\(#([\w,.-]+)\)")
 EXPLICIT = re.compile(r"^(.+?)\s*<([^<>]+)>$", re.S)
@@ -196,8 +196,10 @@ def to_jupyter(markdown, here, index, found, titles, bib):
         out.append(markdown[last:match.start()])
         before = "".join(out)
         if name.startswith("cite"):
+            if name not in ("cite", "cite:p", "cite:t"):
+                raise SystemExit(f"jupyter_refs: {here}: write {{cite:t}} or {{cite:p}}, not {{{name}}}")
             keys = [key.strip() for key in label.split(",")]
-            out.append(f"[{citation(name, keys, bib)}](#{','.join(keys)})")
+            out.append(f"[{citation(name, keys, bib)}](#{','.join(keys)})")  # {cite} is {cite:p}
         else:
             words = reference_words(name, label, here, index, found, titles)
             out.append(match.group(0) if words is None

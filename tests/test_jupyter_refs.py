@@ -103,5 +103,9 @@ def test_words_for_a_figure_and_another_chapters_theorem():
         "{prf:ref}`thm-d`.")
     assert jupyter_refs.to_jupyter("As in {numref}`fig-a`.", "02_y", 9, found, titles, bib) == \
         "As in {numref}`a figure of First chapter <fig-a>`."
+    assert jupyter_refs.to_jupyter("{cite}`neal1998view`", "01_x", 0, found, titles, bib) == \
+        "[(Neal and Hinton, 1998)](#neal1998view)"
+    with pytest.raises(SystemExit, match="write {cite:t} or {cite:p}, not {cite:ps}"):
+        jupyter_refs.to_jupyter("{cite:ps}`neal1998view`", "01_x", 0, found, titles, bib)
     with pytest.raises(SystemExit, match="no target 'fig-z'"):
         jupyter_refs.to_jupyter("{numref}`fig-z`", "01_x", 0, found, titles, bib)
