@@ -15,7 +15,7 @@ targets, and the book's build takes the words out again:
                                                               {cite:p}`azzalini1990look,hardle1991smoothing`
     [Why EM works](05_why_em_works.ipynb)                     (as is: {doc}`05_why_em_works` is written so)
 
-so the book keeps its numbered references ("Theorem 5.3", "Fig. 1.6", "(5.2)") and its citations
+so the book keeps its numbered references (such as "Theorem 5.3", "Fig. 1.6", "(5.4)") and its citations
 linked to the bibliography. A reference the renderer resolves inside its notebook (a theorem or an
 equation of the same chapter) keeps no words. Citations read author-year, from references.bib.
 
