@@ -15,7 +15,7 @@ targets, and the book's build takes the words out again:
                                                               {cite:p}`azzalini1990look,hardle1991smoothing`
     [Why EM works](05_why_em_works.ipynb)                     (as is: {doc}`05_why_em_works` is written so)
 
-so the book keeps its numbered references ("Theorem 5.3", "Fig. 1.6", "(5.2)") and its citations
+so the book keeps its numbered references (such as "Theorem 5.3", "Fig. 1.6", "(5.4)") and its citations
 linked to the bibliography. A reference the renderer resolves inside its notebook (a theorem or an
 equation of the same chapter) keeps no words. Citations read author-year, from references.bib.
 
@@ -28,6 +28,7 @@ As a Sphinx extension (`_config.yml`, local_extensions) it applies `to_book` to 
 book reads (`source-read`).
 """
 
+import functools
 import json
 import re
 import sys
@@ -37,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 
 # {role}`text` where the text may end with "<target>"; [words](#target) links.
-ROLE = re.compile(r"\{(prf:ref|numref|eq|cite:t|cite:p)\}`([^`]*)`")
+ROLE = re.compile(r"\{(prf:ref|numref|eq|cite(?::\w+)?)\}`([^`]*)`")
 DOC = re.compile(r"\{doc\}`([\w.-]+)`")  # a plain {doc}`04_em_gmm`, without words
 LINK = re.compile(r"\[([^\]\n]*)\]\(#([\w,.-]+)\)")
 EXPLICIT = re.compile(r"^(.+?)\s*<([^<>]+)>$", re.S)
@@ -58,7 +59,7 @@ def source(cell):
 
 def to_book(markdown, bib_keys=None):
     """The roles the book's build reads: words dropped from references, citation links made roles."""
-    keys = _bib_keys() if bib_keys is None else bib_keys
+    keys = bib_keys_in() if bib_keys is None else bib_keys
 
     def role(match):
         name, body = match.groups()
@@ -87,7 +88,7 @@ def notebook_to_book(text, bib_keys=None):
 
 
 def _source_read(app, docname, content):
-    if app.env.doc2path(docname).endswith(".ipynb"):
+    if str(app.env.doc2path(docname)).endswith(".ipynb"):
         content[0] = notebook_to_book(content[0])
 
 
@@ -98,23 +99,25 @@ def setup(app):
 
 # --- JupyterLab's side -----------------------------------------------------------------------------
 
-def _bib(path=ROOT / "references.bib"):
+@functools.lru_cache
+def bib_keys_in(path=ROOT / "references.bib"):
+    """The keys of references.bib (read fast: the book's build needs only these)."""
+    return frozenset(re.findall(r"^@\w+\{\s*([^,\s]+)\s*,", Path(path).read_text(), re.M))
+
+
+@functools.lru_cache
+def bibliography(path=ROOT / "references.bib"):
+    """key -> (authors, year) of every entry: "Bishop", "Neal and Hinton", "Dempster et al."."""
     from pybtex.database import parse_file
-
-    return parse_file(str(path)).entries
-
-
-def _bib_keys():
-    return set(_bib())
-
-
-def _author_year(entry):
     from pybtex.richtext import Text
 
-    names = [Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text")
-             for p in entry.persons["author"]]
-    authors = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else names[0] + " et al."
-    return authors, entry.fields["year"]
+    words = {}
+    for key, entry in parse_file(str(path)).entries.items():
+        names = [Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text")
+                 for p in entry.persons["author"]]
+        authors = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else f"{names[0]} et al."
+        words[key] = (authors, entry.fields["year"])
+    return words
 
 
 def citation(kind, keys, bib):
@@ -122,7 +125,7 @@ def citation(kind, keys, bib):
     missing = [key for key in keys if key not in bib]
     if missing:
         raise SystemExit(f"jupyter_refs: {', '.join(missing)} not in references.bib; add the entry first")
-    pairs = [_author_year(bib[key]) for key in keys]
+    pairs = [bib[key] for key in keys]
     if kind == "cite:t":
         return ", ".join(f"{authors} ({year})" for authors, year in pairs)
     return "(" + "; ".join(f"{authors}, {year}" for authors, year in pairs) + ")"
@@ -193,8 +196,10 @@ def to_jupyter(markdown, here, index, found, titles, bib):
         out.append(markdown[last:match.start()])
         before = "".join(out)
         if name.startswith("cite"):
+            if name not in ("cite", "cite:p", "cite:t"):
+                raise SystemExit(f"jupyter_refs: {here}: write {{cite:t}} or {{cite:p}}, not {{{name}}}")
             keys = [key.strip() for key in label.split(",")]
-            out.append(f"[{citation(name, keys, bib)}](#{','.join(keys)})")
+            out.append(f"[{citation(name, keys, bib)}](#{','.join(keys)})")  # {cite} is {cite:p}
         else:
             words = reference_words(name, label, here, index, found, titles)
             out.append(match.group(0) if words is None
@@ -218,7 +223,7 @@ def chapter_paths():
 def updated(paths=None, bib=None):
     """path -> the notebook's new JSON text, for every chapter whose references need new words."""
     paths = chapter_paths() if paths is None else paths
-    bib = _bib() if bib is None else bib
+    bib = bibliography() if bib is None else bib
     found, titles = targets(paths), chapter_titles(paths)
     changed = {}
     for path in paths:

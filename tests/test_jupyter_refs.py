@@ -39,7 +39,7 @@ def labels_jupyterlab_resolves(cells):
 def test_no_reference_shows_a_raw_label_in_jupyterlab(path):
     cells = markdown(path)
     local = labels_jupyterlab_resolves(cells)
-    keys = set(jupyter_refs._bib())
+    keys = set(jupyter_refs.bibliography())
     raw = []
     for text in cells:
         for name, body in ANY_ROLE.findall(text):
@@ -80,12 +80,13 @@ def test_the_book_gets_its_numbered_roles_back():
 
 
 def test_citation_words_are_author_year_from_references_bib():
-    bib = jupyter_refs._bib()
+    bib = jupyter_refs.bibliography()
     assert jupyter_refs.citation("cite:t", ["bishop2006pattern"], bib) == "Bishop (2006)"
     assert jupyter_refs.citation("cite:t", ["neal1998view"], bib) == "Neal and Hinton (1998)"
     assert jupyter_refs.citation("cite:t", ["dempster1977maximum"], bib) == "Dempster et al. (1977)"
     assert jupyter_refs.citation("cite:p", ["azzalini1990look", "hardle1991smoothing"], bib) == \
         "(Azzalini and Bowman, 1990; Härdle, 1991)"
+    assert jupyter_refs.bib_keys_in() == set(bib) and len(bib) > 20  # the build's quick reading of the keys
     with pytest.raises(SystemExit, match="nosuchkey2000 not in references.bib"):
         jupyter_refs.citation("cite:p", ["nosuchkey2000"], bib)
 
@@ -94,7 +95,7 @@ def test_words_for_a_figure_and_another_chapters_theorem():
     found = {"fig-a": ("01_x", "figure", "", 5), "thm-b": ("02_y", "theorem", "Something holds", 3),
              "eq-c": ("02_y", "equation", "", 4), "thm-d": ("01_x", "theorem", "Local", 1)}
     titles = {"01_x": "First chapter", "02_y": "Second chapter"}
-    bib = jupyter_refs._bib()
+    bib = jupyter_refs.bibliography()
     text = "{numref}`fig-a` shows it; see {numref}`fig-a`, {prf:ref}`thm-b`, {eq}`eq-c` and {prf:ref}`thm-d`."
     assert jupyter_refs.to_jupyter(text, "01_x", 2, found, titles, bib) == (
         "{numref}`The figure below <fig-a>` shows it; see {numref}`the figure below <fig-a>`, "
@@ -102,5 +103,9 @@ def test_words_for_a_figure_and_another_chapters_theorem():
         "{prf:ref}`thm-d`.")
     assert jupyter_refs.to_jupyter("As in {numref}`fig-a`.", "02_y", 9, found, titles, bib) == \
         "As in {numref}`a figure of First chapter <fig-a>`."
+    assert jupyter_refs.to_jupyter("{cite}`neal1998view`", "01_x", 0, found, titles, bib) == \
+        "[(Neal and Hinton, 1998)](#neal1998view)"
+    with pytest.raises(SystemExit, match="write {cite:t} or {cite:p}, not {cite:ps}"):
+        jupyter_refs.to_jupyter("{cite:ps}`neal1998view`", "01_x", 0, found, titles, bib)
     with pytest.raises(SystemExit, match="no target 'fig-z'"):
         jupyter_refs.to_jupyter("{numref}`fig-z`", "01_x", 0, found, titles, bib)
