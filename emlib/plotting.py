@@ -435,15 +435,20 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
             spine.set_edgecolor(component_colors(K)[k])
             spine.set_linewidth(2.0)
         if weights is not None:
-            ax.set_title(f"#{k}\nπ={weights[k]:.2f}")  # numbered: colours repeat after 8
+            ax.set_title(_prototype_title(k, weights[k]))
         images.append(image)
     return images
+
+
+def _prototype_title(k, weight):
+    """π_k = weight, one line: the subscript numbers the component (the colours repeat after 8)."""
+    return rf"$\pi_{{{k}}}$={weight:.2f}"
 
 
 def _update_prototypes(images, means, weights, image_shape):
     for k, image in enumerate(images):
         image.set_data(means[k].reshape(image_shape))
-        image.axes.title.set_text(f"#{k}\nπ={weights[k]:.2f}")
+        image.axes.title.set_text(_prototype_title(k, weights[k]))
 
 
 # ---- k-means -----------------------------------------------------------------------------------
@@ -598,7 +603,7 @@ class Panels:
             # the data cell's share of the row (the other panels get 0.3 and 0.15 of the width): about
             # as wide as the figure's height, less its margins, holds at the data's aspect
             box = height * 0.45 / (aspect or 0.5)
-            ratios = [float(np.clip(box, 0.06 * width, 0.45 * width)), 0.3 * width, 0.15 * width][:n_panels]
+            ratios = [float(np.clip(box, 0.06 * width, 0.6 * width)), 0.3 * width, 0.15 * width][:n_panels]
             grid = fig.add_gridspec(1, n_panels, width_ratios=ratios)
             return [fig.add_subplot(grid[0, i]) for i in range(n_panels)]
         if aspect is not None and aspect > 1.3:  # tall data: beside the other panels
@@ -796,9 +801,9 @@ class BernoulliPanels(Panels):
     def _data_aspect(self):
         K = len(self.history[0].params.means)
         cols = min(K, 5)
-        # rows of images under two-line titles: on a narrow stacked figure the titles set the height,
+        # rows of images under their titles: on a narrow stacked figure the titles take height,
         # in a row they set the width
-        return (1.5 if self.layout == "stacked" else 0.5) * -(-K // cols) / cols
+        return (1.3 if self.layout == "stacked" else 0.4) * -(-K // cols) / cols
 
     def _responsibilities(self, t):
         return None

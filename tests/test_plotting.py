@@ -545,4 +545,4 @@ def test_prototypes_are_numbered(blobs):
     FigureCanvasAgg(fig)
     view = plotting.BernoulliPanels(fig, model.history_, X).draw(-1)
     titles = [ax.get_title() for ax in view.prototype_axes]
-    assert [t.splitlines()[0] for t in titles] == [f"#{k}" for k in range(10)]  # colours repeat after 8
+    assert [t.split("=")[0] for t in titles] == [f"$\\pi_{{{k}}}$" for k in range(10)]  # colours repeat after 8
