@@ -510,7 +510,7 @@ def _update_kmeans(artists, centers, labels):
 
 
 # ---- one half-step, all panels: one class per model --------------------------------------------
-FONT_PT = 12  # the smallest text of the step panels: legible when a phone shrinks a figure to its column
+FONT_PT = 12  # the text of the step panels: legible when a phone shrinks a figure to its column
 
 _PHASE_NAME = {"init": "θ₀", "E": "E-step", "M": "M-step"}
 
@@ -535,7 +535,7 @@ class Panels:
     narrow column: the data on top and the others below, or, for data taller than wide, the data on
     the left and the others beside it. Either way the data panel's box follows the data's own
     aspect; with the data on top, a stacked figure of its own (not given Axes) keeps its width and
-    takes the height that box needs. Every text is at least ``FONT_PT`` points, and a figure of its
+    takes the height that box needs. Every text is ``FONT_PT`` points, and a figure of its
     own is laid out once (constrained layout), so that nothing moves from one half-step to the next.
 
     The first :meth:`draw` creates the artists with the ``plot_*`` functions; later calls only
@@ -700,17 +700,14 @@ class Panels:
                 text.set_text(now)
 
     def _legible(self):
-        """Every text of the panels at least FONT_PT points."""
+        """Every text of the panels at FONT_PT points, whatever the rcParams: legible, and laid out
+        the same in a notebook and in the book's build."""
         from matplotlib.text import Text
 
         for ax in self.fig.axes:
-            for axis in (ax.xaxis, ax.yaxis):
-                ticks = axis.get_major_ticks()
-                if ticks and ticks[0].label1.get_fontsize() < FONT_PT:
-                    axis.set_tick_params(labelsize=FONT_PT)  # for the ticks made later too
+            ax.tick_params(labelsize=FONT_PT)  # for the ticks made later too
         for text in self.fig.findobj(Text):
-            if text.get_fontsize() < FONT_PT:
-                text.set_fontsize(FONT_PT)
+            text.set_fontsize(FONT_PT)
 
     def dynamic_artists(self):
         """The artists that :meth:`draw` changes, in drawing order (for blitting: a renderer can keep

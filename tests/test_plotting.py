@@ -479,15 +479,21 @@ def _texts(fig):
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
+SMALL_RC = {"font.size": 7, "xtick.labelsize": 6, "ytick.labelsize": 6, "axes.titlesize": 7}
+BOOK_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "xtick.labelsize": 12,
+           "ytick.labelsize": 12, "legend.fontsize": 12}  # as scripts/book_kernel_config.py
+
+
+@pytest.mark.parametrize("rc", [SMALL_RC, BOOK_RC], ids=["small-rc", "book-rc"])
 @pytest.mark.parametrize("layout", ["row", "stacked"])
 @pytest.mark.parametrize("name", ["gmm", "gmm1d", "kmeans", "bernoulli"])
-def test_every_text_of_the_step_panels_is_legible_and_inside_the_figure(name, layout, gmm, blobs):
+def test_every_text_of_the_step_panels_is_legible_and_inside_the_figure(name, layout, rc, gmm, blobs):
     """At least FONT_PT points (the website's figures use 12-14 pt), whatever the rcParams say, and
     after drawing every label, tick label and title lies inside the figure (no clipped y-label)."""
     model, X = _fitted(name, gmm, blobs)
     fig = Figure(figsize=(4, 4.2) if layout == "stacked" else (8, 3), dpi=100)
     FigureCanvasAgg(fig)
-    with matplotlib.rc_context({"font.size": 7, "xtick.labelsize": 6, "ytick.labelsize": 6}):
+    with matplotlib.rc_context(rc):
         view = plotting.draw_step(fig, model, X, 0, layout=layout)
         for t in (0, 3, -1):
             view.draw(t)
@@ -507,12 +513,13 @@ def test_every_text_of_the_step_panels_is_legible_and_inside_the_figure(name, la
 @pytest.mark.parametrize("name", ["gmm", "bernoulli"])
 def test_no_two_panels_overlap(name, layout, gmm, blobs):
     """The bound's numbers, the prototypes' titles, every panel's labels: each panel with its texts
-    stays clear of the others."""
+    stays clear of the others, also with the book's larger fonts."""
     model, X = _fitted(name, gmm, blobs)
     fig = Figure(figsize=(4, 4.2) if layout == "stacked" else (8, 3), dpi=100)
     FigureCanvasAgg(fig)
-    view = plotting.draw_step(fig, model, X, -1, layout=layout)
-    fig.canvas.draw()
+    with matplotlib.rc_context(BOOK_RC):
+        view = plotting.draw_step(fig, model, X, -1, layout=layout)
+        fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
     for i, a in enumerate(boxes):
