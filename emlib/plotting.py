@@ -704,10 +704,13 @@ class Panels:
         the same in a notebook and in the book's build."""
         from matplotlib.text import Text
 
-        for ax in self.fig.axes:
+        # a figure of its own is all panels; given Axes, only those (and the status line)
+        axes = self.fig.axes if self._own_figure else self.axes + getattr(self, "prototype_axes", [])
+        for ax in axes:
             ax.tick_params(labelsize=FONT_PT)  # for the ticks made later too
-        for text in self.fig.findobj(Text):
-            text.set_fontsize(FONT_PT)
+            for text in ax.findobj(Text):
+                text.set_fontsize(FONT_PT)
+        self.status.set_fontsize(FONT_PT)
 
     def dynamic_artists(self):
         """The artists that :meth:`draw` changes, in drawing order (for blitting: a renderer can keep
