@@ -403,12 +403,17 @@ def _image_shape(n_features):
     return (side, side) if side * side == n_features else (1, n_features)
 
 
+_PROTOTYPE_COLUMNS = 5  # images to a row
+
+
 def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None):
     """Every Bernoulli component's pixel probabilities μ_k as an image, titled with its weight π_k.
 
-    ``axes`` is a sequence of K Axes to draw into; without it K axes are made in a row of ``fig``
-    (default ``plt.gcf()``). Pass ``image_shape=None`` for a square image when D is a perfect
-    square, else a strip. Returns the list of AxesImage.
+    Each image is titled π_k = weight, the subscript numbering the component (the colours repeat
+    after 8). ``axes`` is a sequence of K Axes to draw into; without it the axes are made in
+    ``fig`` (default ``plt.gcf()``), at most five to a row so that the titles stay legible on a
+    phone. Pass ``image_shape=None`` for a square image when D is a perfect square, else a strip.
+    Returns the list of AxesImage.
     """
     means = np.asarray(means, dtype=float)
     K, D = means.shape
@@ -421,7 +426,10 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
             import matplotlib.pyplot as plt
 
             fig = plt.gcf()
-        axes = fig.subplots(1, K, squeeze=False)[0]
+        cols = min(K, _PROTOTYPE_COLUMNS)
+        axes = fig.subplots(-(-K // cols), cols, squeeze=False).ravel()
+        for ax in axes[K:]:  # the last row's empty places
+            ax.set_axis_off()
     axes = list(np.ravel(axes))
     if len(axes) < K:
         raise ValueError(f"plot_prototypes needs one Axes per component: got {len(axes)} for {K} components.")
@@ -786,10 +794,10 @@ class BernoulliPanels(Panels):
         super().__init__(fig_or_axes, history, X, layout=layout)
         K, D = history[0].params.means.shape
         self.image_shape = tuple(image_shape) if image_shape is not None else _image_shape(D)
-        # the first panel becomes a grid of K small image axes, at most 5 to a row so titles fit
+        # the first panel becomes a grid of K small image axes, as plot_prototypes makes them
         spec = self.axes[0].get_subplotspec()
         self.axes[0].remove()
-        cols = min(K, 5)
+        cols = min(K, _PROTOTYPE_COLUMNS)
         sub = spec.subgridspec(-(-K // cols), cols)
         self.prototype_axes = [self.fig.add_subplot(sub[k // cols, k % cols]) for k in range(K)]
         self.axes[0] = self.prototype_axes[0]
@@ -800,7 +808,7 @@ class BernoulliPanels(Panels):
 
     def _data_aspect(self):
         K = len(self.history[0].params.means)
-        cols = min(K, 5)
+        cols = min(K, _PROTOTYPE_COLUMNS)
         # rows of images under their titles: on a narrow stacked figure the titles take height,
         # in a row they set the width
         return (1.3 if self.layout == "stacked" else 0.4) * -(-K // cols) / cols

@@ -553,3 +553,22 @@ def test_prototypes_are_numbered(blobs):
     view = plotting.BernoulliPanels(fig, model.history_, X).draw(-1)
     titles = [ax.get_title() for ax in view.prototype_axes]
     assert [t.split("=")[0] for t in titles] == [f"$\\pi_{{{k}}}$" for k in range(10)]  # colours repeat after 8
+
+
+def test_prototypes_titles_at_the_books_size_do_not_collide():
+    """Chapter 6's figures of ten prototypes: at most five to a row, so that π_k=weight titles at the
+    book's 14 pt stay apart (ten in a row ran into each other)."""
+    means = np.random.default_rng(0).uniform(size=(10, 64))
+    with matplotlib.rc_context(BOOK_RC):
+        fig = Figure(figsize=(8, 3.8), dpi=100)
+        FigureCanvasAgg(fig)
+        images = plotting.plot_prototypes(means, np.full(10, 0.1), fig=fig)
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    rows = {round(image.axes.get_position().y0, 3) for image in images}
+    assert len(rows) == 2
+    titles = [image.axes.title.get_window_extent(renderer) for image in images]
+    assert all(t.height > 0 and image.axes.title.get_fontsize() >= 14 for t, image in zip(titles, images))
+    for i, a in enumerate(titles):
+        for b in titles[i + 1:]:
+            assert min(a.x1, b.x1) - max(a.x0, b.x0) <= 0 or min(a.y1, b.y1) - max(a.y0, b.y0) <= 0
