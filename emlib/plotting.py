@@ -403,12 +403,17 @@ def _image_shape(n_features):
     return (side, side) if side * side == n_features else (1, n_features)
 
 
+_PROTOTYPE_COLUMNS = 5  # images to a row
+
+
 def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None):
     """Every Bernoulli component's pixel probabilities μ_k as an image, titled with its weight π_k.
 
-    ``axes`` is a sequence of K Axes to draw into; without it K axes are made in a row of ``fig``
-    (default ``plt.gcf()``). Pass ``image_shape=None`` for a square image when D is a perfect
-    square, else a strip. Returns the list of AxesImage.
+    Each image is titled π_k = weight, the subscript numbering the component (the colours repeat
+    after 8). ``axes`` is a sequence of K Axes to draw into; without it the axes are made in
+    ``fig`` (default ``plt.gcf()``), at most five to a row so that the titles stay legible on a
+    phone. Pass ``image_shape=None`` for a square image when D is a perfect square, else a strip.
+    Returns the list of AxesImage.
     """
     means = np.asarray(means, dtype=float)
     K, D = means.shape
@@ -421,7 +426,10 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
             import matplotlib.pyplot as plt
 
             fig = plt.gcf()
-        axes = fig.subplots(1, K, squeeze=False)[0]
+        cols = min(K, _PROTOTYPE_COLUMNS)
+        axes = fig.subplots(-(-K // cols), cols, squeeze=False).ravel()
+        for ax in axes[K:]:  # the last row's empty places
+            ax.set_axis_off()
     axes = list(np.ravel(axes))
     if len(axes) < K:
         raise ValueError(f"plot_prototypes needs one Axes per component: got {len(axes)} for {K} components.")
@@ -435,15 +443,20 @@ def plot_prototypes(means, weights=None, image_shape=(8, 8), axes=None, fig=None
             spine.set_edgecolor(component_colors(K)[k])
             spine.set_linewidth(2.0)
         if weights is not None:
-            ax.set_title(f"#{k}\nπ={weights[k]:.2f}")  # numbered: colours repeat after 8
+            ax.set_title(_prototype_title(k, weights[k]))
         images.append(image)
     return images
+
+
+def _prototype_title(k, weight):
+    """π_k = weight, one line: the subscript numbers the component (the colours repeat after 8)."""
+    return rf"$\pi_{{{k}}}$={weight:.2f}"
 
 
 def _update_prototypes(images, means, weights, image_shape):
     for k, image in enumerate(images):
         image.set_data(means[k].reshape(image_shape))
-        image.axes.title.set_text(f"#{k}\nπ={weights[k]:.2f}")
+        image.axes.title.set_text(_prototype_title(k, weights[k]))
 
 
 # ---- k-means -----------------------------------------------------------------------------------
@@ -505,7 +518,7 @@ def _update_kmeans(artists, centers, labels):
 
 
 # ---- one half-step, all panels: one class per model --------------------------------------------
-FONT_PT = 12  # the smallest text of the step panels: legible when a phone shrinks a figure to its column
+FONT_PT = 12  # the text of the step panels: legible when a phone shrinks a figure to its column
 
 _PHASE_NAME = {"init": "θ₀", "E": "E-step", "M": "M-step"}
 
@@ -530,7 +543,7 @@ class Panels:
     narrow column: the data on top and the others below, or, for data taller than wide, the data on
     the left and the others beside it. Either way the data panel's box follows the data's own
     aspect; with the data on top, a stacked figure of its own (not given Axes) keeps its width and
-    takes the height that box needs. Every text is at least ``FONT_PT`` points, and a figure of its
+    takes the height that box needs. Every text is ``FONT_PT`` points, and a figure of its
     own is laid out once (constrained layout), so that nothing moves from one half-step to the next.
 
     The first :meth:`draw` creates the artists with the ``plot_*`` functions; later calls only
@@ -598,7 +611,7 @@ class Panels:
             # the data cell's share of the row (the other panels get 0.3 and 0.15 of the width): about
             # as wide as the figure's height, less its margins, holds at the data's aspect
             box = height * 0.45 / (aspect or 0.5)
-            ratios = [float(np.clip(box, 0.06 * width, 0.45 * width)), 0.3 * width, 0.15 * width][:n_panels]
+            ratios = [float(np.clip(box, 0.06 * width, 0.6 * width)), 0.3 * width, 0.15 * width][:n_panels]
             grid = fig.add_gridspec(1, n_panels, width_ratios=ratios)
             return [fig.add_subplot(grid[0, i]) for i in range(n_panels)]
         if aspect is not None and aspect > 1.3:  # tall data: beside the other panels
@@ -695,17 +708,17 @@ class Panels:
                 text.set_text(now)
 
     def _legible(self):
-        """Every text of the panels at least FONT_PT points."""
+        """Every text of the panels at FONT_PT points, whatever the rcParams: legible, and laid out
+        the same in a notebook and in the book's build."""
         from matplotlib.text import Text
 
-        for ax in self.fig.axes:
-            for axis in (ax.xaxis, ax.yaxis):
-                ticks = axis.get_major_ticks()
-                if ticks and ticks[0].label1.get_fontsize() < FONT_PT:
-                    axis.set_tick_params(labelsize=FONT_PT)  # for the ticks made later too
-        for text in self.fig.findobj(Text):
-            if text.get_fontsize() < FONT_PT:
+        # a figure of its own is all panels; given Axes, only those (and the status line)
+        axes = self.fig.axes if self._own_figure else self.axes + getattr(self, "prototype_axes", [])
+        for ax in axes:
+            ax.tick_params(labelsize=FONT_PT)  # for the ticks made later too
+            for text in ax.findobj(Text):
                 text.set_fontsize(FONT_PT)
+        self.status.set_fontsize(FONT_PT)
 
     def dynamic_artists(self):
         """The artists that :meth:`draw` changes, in drawing order (for blitting: a renderer can keep
@@ -781,10 +794,10 @@ class BernoulliPanels(Panels):
         super().__init__(fig_or_axes, history, X, layout=layout)
         K, D = history[0].params.means.shape
         self.image_shape = tuple(image_shape) if image_shape is not None else _image_shape(D)
-        # the first panel becomes a grid of K small image axes, at most 5 to a row so titles fit
+        # the first panel becomes a grid of K small image axes, as plot_prototypes makes them
         spec = self.axes[0].get_subplotspec()
         self.axes[0].remove()
-        cols = min(K, 5)
+        cols = min(K, _PROTOTYPE_COLUMNS)
         sub = spec.subgridspec(-(-K // cols), cols)
         self.prototype_axes = [self.fig.add_subplot(sub[k // cols, k % cols]) for k in range(K)]
         self.axes[0] = self.prototype_axes[0]
@@ -795,10 +808,10 @@ class BernoulliPanels(Panels):
 
     def _data_aspect(self):
         K = len(self.history[0].params.means)
-        cols = min(K, 5)
-        # rows of images under two-line titles: on a narrow stacked figure the titles set the height,
+        cols = min(K, _PROTOTYPE_COLUMNS)
+        # rows of images under their titles: on a narrow stacked figure the titles take height,
         # in a row they set the width
-        return (1.5 if self.layout == "stacked" else 0.5) * -(-K // cols) / cols
+        return (1.3 if self.layout == "stacked" else 0.4) * -(-K // cols) / cols
 
     def _responsibilities(self, t):
         return None

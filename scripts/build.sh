@@ -29,7 +29,9 @@ echo "build: installing requirements.txt into $VENV"
 # reopened chapter shows the last half-step instead of "model not found" (emlib.widgets).
 # (The *.d folder only enables extensions; a setting goes in jupyter_server_config.json.)
 mkdir -p "$VENV/etc/jupyter"
-printf '{"ContentsManager": {"pre_save_hook": "emlib.widgets.pictures_on_save"}}\n' \
+# JupyterLab neither fetches news nor checks for updates: a class works offline, without pop-ups.
+printf '%s\n' '{"ContentsManager": {"pre_save_hook": "emlib.widgets.pictures_on_save"},' \
+    ' "LabApp": {"news_url": null, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}' \
     > "$VENV/etc/jupyter/jupyter_server_config.json"
 
 if command -v npm >/dev/null 2>&1; then

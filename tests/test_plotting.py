@@ -479,15 +479,21 @@ def _texts(fig):
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
+SMALL_RC = {"font.size": 7, "xtick.labelsize": 6, "ytick.labelsize": 6, "axes.titlesize": 7}
+BOOK_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "xtick.labelsize": 12,
+           "ytick.labelsize": 12, "legend.fontsize": 12}  # as scripts/book_kernel_config.py
+
+
+@pytest.mark.parametrize("rc", [SMALL_RC, BOOK_RC], ids=["small-rc", "book-rc"])
 @pytest.mark.parametrize("layout", ["row", "stacked"])
 @pytest.mark.parametrize("name", ["gmm", "gmm1d", "kmeans", "bernoulli"])
-def test_every_text_of_the_step_panels_is_legible_and_inside_the_figure(name, layout, gmm, blobs):
+def test_every_text_of_the_step_panels_is_legible_and_inside_the_figure(name, layout, rc, gmm, blobs):
     """At least FONT_PT points (the website's figures use 12-14 pt), whatever the rcParams say, and
     after drawing every label, tick label and title lies inside the figure (no clipped y-label)."""
     model, X = _fitted(name, gmm, blobs)
     fig = Figure(figsize=(4, 4.2) if layout == "stacked" else (8, 3), dpi=100)
     FigureCanvasAgg(fig)
-    with matplotlib.rc_context({"font.size": 7, "xtick.labelsize": 6, "ytick.labelsize": 6}):
+    with matplotlib.rc_context(rc):
         view = plotting.draw_step(fig, model, X, 0, layout=layout)
         for t in (0, 3, -1):
             view.draw(t)
@@ -507,12 +513,13 @@ def test_every_text_of_the_step_panels_is_legible_and_inside_the_figure(name, la
 @pytest.mark.parametrize("name", ["gmm", "bernoulli"])
 def test_no_two_panels_overlap(name, layout, gmm, blobs):
     """The bound's numbers, the prototypes' titles, every panel's labels: each panel with its texts
-    stays clear of the others."""
+    stays clear of the others, also with the book's larger fonts."""
     model, X = _fitted(name, gmm, blobs)
     fig = Figure(figsize=(4, 4.2) if layout == "stacked" else (8, 3), dpi=100)
     FigureCanvasAgg(fig)
-    view = plotting.draw_step(fig, model, X, -1, layout=layout)
-    fig.canvas.draw()
+    with matplotlib.rc_context(BOOK_RC):
+        view = plotting.draw_step(fig, model, X, -1, layout=layout)
+        fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
     for i, a in enumerate(boxes):
@@ -545,4 +552,23 @@ def test_prototypes_are_numbered(blobs):
     FigureCanvasAgg(fig)
     view = plotting.BernoulliPanels(fig, model.history_, X).draw(-1)
     titles = [ax.get_title() for ax in view.prototype_axes]
-    assert [t.splitlines()[0] for t in titles] == [f"#{k}" for k in range(10)]  # colours repeat after 8
+    assert [t.split("=")[0] for t in titles] == [f"$\\pi_{{{k}}}$" for k in range(10)]  # colours repeat after 8
+
+
+def test_prototypes_titles_at_the_books_size_do_not_collide():
+    """Chapter 6's figures of ten prototypes: at most five to a row, so that π_k=weight titles at the
+    book's 14 pt stay apart (ten in a row ran into each other)."""
+    means = np.random.default_rng(0).uniform(size=(10, 64))
+    with matplotlib.rc_context(BOOK_RC):
+        fig = Figure(figsize=(8, 3.8), dpi=100)
+        FigureCanvasAgg(fig)
+        images = plotting.plot_prototypes(means, np.full(10, 0.1), fig=fig)
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    rows = {round(image.axes.get_position().y0, 3) for image in images}
+    assert len(rows) == 2
+    titles = [image.axes.title.get_window_extent(renderer) for image in images]
+    assert all(t.height > 0 and image.axes.title.get_fontsize() >= 14 for t, image in zip(titles, images))
+    for i, a in enumerate(titles):
+        for b in titles[i + 1:]:
+            assert min(a.x1, b.x1) - max(a.x0, b.x0) <= 0 or min(a.y1, b.y1) - max(a.y0, b.y0) <= 0

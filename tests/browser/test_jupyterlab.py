@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -54,8 +55,8 @@ def lab(tmp_path_factory):
     process = subprocess.Popen(
         [str(BIN / "jupyter-lab"), "--no-browser", "--allow-root", "--ip", "127.0.0.1", f"--port={port}",
          "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-         f"--ServerApp.root_dir={root}",  # the pre-save hook comes from the environment (scripts/build.sh)
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         # the pre-save hook and the LabApp settings come from the environment (scripts/build.sh)
+         f"--ServerApp.root_dir={root}"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -92,6 +93,15 @@ def test_jupyterlab_lists_the_myst_renderer():
     out = result.stdout + result.stderr
     line = next((l for l in out.splitlines() if "jupyterlab-myst" in l), "")
     assert "enabled" in line, f"jupyterlab-myst is not an enabled JupyterLab extension:\n{out}"
+
+
+def test_jupyterlab_fetches_no_news(lab):
+    """A class works offline: the environment's settings (scripts/build.sh) turn the news off."""
+    base, _ = lab
+    html = urllib.request.urlopen(base + "/lab").read().decode()
+    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                  html, re.S).group(1))
+    assert config.get("news") == {"disabled": True}, config.get("news")
 
 
 @pytest.mark.parametrize("app", ["lab/tree", "notebooks"], ids=["JupyterLab", "Notebook 7"])
