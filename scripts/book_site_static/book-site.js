@@ -53,7 +53,7 @@
   var DISPLAY = '.bd-article mjx-container[display="true"]';
   var INLINE = '.bd-article mjx-container:not([display="true"])';
   var TABLES = ".bd-article .pst-scrollable-table-container";
-  var CODE = ".bd-article div.highlight > pre";
+  var CODE = ".bd-article div.highlight pre";
 
   function figures() {
     document.querySelectorAll(".bd-article .cell_output img").forEach(function (img) {
@@ -174,6 +174,19 @@
     var typeset = mj && mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve();
     typeset.then(layout);
     window.addEventListener("resize", later);
+    // the column also changes width without the window (☰ hides the chapter list, the
+    // theme's sidebars slide): measure again once it has settled
+    var article = document.querySelector(".bd-article");
+    var width = 0;
+    if (article && window.ResizeObserver) {
+      new ResizeObserver(function (entries) {
+        var now = Math.round(entries[0].contentRect.width);
+        if (now !== width) {
+          width = now;
+          later();
+        }
+      }).observe(article);
+    }
     window.addEventListener("load", later);
     // a formula in a solution or proof that opens is measured once it shows
     document.addEventListener("click", later);

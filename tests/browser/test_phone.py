@@ -147,7 +147,7 @@ def test_display_formulas_stay_within_reach(phone_page):
     assert not bad, f"{name}: display formulas past the column at 390 px:\n" + "\n".join(bad[:10])
 
 
-SCROLLING_BOX = {"table": ".pst-scrollable-table-container", "code": "div.highlight > pre"}
+SCROLLING_BOX = {"table": ".pst-scrollable-table-container", "code": "div.highlight pre"}
 
 
 @pytest.mark.parametrize("what", ['mjx-container[display="true"]', 'mjx-container:not([display="true"])', "table", "code"])
