@@ -199,6 +199,13 @@ def test_figures_and_animations_fit(phone_page):
             .map(img => (img.alt || img.src).slice(0, 70))"""
     )
     assert not hidden, f"{name}: figures partly hidden in a sideways-scrolling box at 390 px:\n" + "\n".join(hidden[:10])
+    # A tap opens a figure at full size (its labels are small in a phone's column).
+    unlinked = page.evaluate(
+        """() => Array.from(document.querySelectorAll('article .cell_output img:not(figure.emlib-animation img)'))
+            .filter(img => { const a = img.closest('a'); return !a || a.href !== img.src; })
+            .map(img => (img.alt || img.src).slice(0, 70))"""
+    )
+    assert not unlinked, f"{name}: figures a tap does not open at full size:\n" + "\n".join(unlinked[:10])
     # An animation's controls must be usable without scrolling sideways: it fits the column.
     wide = page.evaluate(
         """() => {
