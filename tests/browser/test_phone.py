@@ -168,7 +168,7 @@ def test_what_scrolls_says_so(phone_page, what):
     try:
         # the theme's sidebars slide in first, then the page measures again
         try:
-            page.wait_for_function(f"() => ({stale})().length === 0", timeout=3000)
+            page.wait_for_function(f"() => ({stale})().length === 0", timeout=10_000)
         except PlaywrightTimeout:
             pass
         marks = page.evaluate(stale)
