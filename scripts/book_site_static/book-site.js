@@ -53,7 +53,7 @@
   var DISPLAY = '.bd-article mjx-container[display="true"]';
   var INLINE = '.bd-article mjx-container:not([display="true"])';
   var TABLES = ".bd-article .pst-scrollable-table-container";
-  var CODE = ".bd-article div.highlight > pre";
+  var CODE = ".bd-article div.highlight pre";
 
   function figures() {
     document.querySelectorAll(".bd-article .cell_output img").forEach(function (img) {
@@ -87,21 +87,24 @@
     math.style.fontSize = (base * scale).toFixed(2) + "%";
     math.classList.add("book-scaled");
   }
+  // Each pass reads every size first and then writes, so the page is laid out once per pass
+  // rather than once per formula.
   function displayMath() {
-    document.querySelectorAll(DISPLAY).forEach(function (math) {
-      reset(math);
-      shrink(math, math.scrollWidth, math.clientWidth);
-    });
+    var all = Array.prototype.slice.call(document.querySelectorAll(DISPLAY));
+    all.forEach(reset);
+    all.map(function (math) { return [math, math.scrollWidth, math.clientWidth]; })
+      .forEach(function (m) { shrink(m[0], m[1], m[2]); });
   }
   function inlineMath() {
-    document.querySelectorAll(INLINE).forEach(function (math) {
-      reset(math);
+    var all = Array.prototype.slice.call(document.querySelectorAll(INLINE));
+    all.forEach(reset);
+    all.map(function (math) {
       var block = math.parentElement.closest("p, li, dd, td, th, div, section") || math.parentElement;
-      var have = room(block);
-      var need = math.getBoundingClientRect().width;
-      if (need <= have + 1) return;
-      math.classList.add("book-wide-inline"); // on a line of its own, scrolling if need be
-      shrink(math, need, have);
+      return [math, math.getBoundingClientRect().width, room(block)];
+    }).forEach(function (m) {
+      if (m[1] <= m[2] + 1) return;
+      m[0].classList.add("book-wide-inline"); // on a line of its own, scrolling if need be
+      shrink(m[0], m[1], m[2]);
     });
   }
 
@@ -148,14 +151,25 @@
     return "rgb(" + rgb.map(Math.round).join(",") + ")";
   }
   function scrollers() {
-    var boxes = document.querySelectorAll([DISPLAY, INLINE, TABLES, CODE].join(", "));
-    boxes.forEach(function (box) {
-      var framed = box.parentElement.classList.contains("book-scroll-frame");
-      var scrolls = /auto|scroll/.test(getComputedStyle(box).overflowX);
-      if (framed || (scrolls && box.scrollWidth - box.clientWidth > 1)) {
-        frame(box).style.setProperty("--book-cue-bg", background(box));
-        edges(box);
-      }
+    var boxes = Array.prototype.slice.call(document.querySelectorAll([DISPLAY, INLINE, TABLES, CODE].join(", ")));
+    boxes.filter(function (box) {
+      if (box.parentElement.classList.contains("book-scroll-frame")) return true;
+      return /auto|scroll/.test(getComputedStyle(box).overflowX) && box.scrollWidth - box.clientWidth > 1;
+    }).map(function (box) {
+      frame(box);
+      return [box, background(box)];
+    }).forEach(function (b) {
+      b[0].parentElement.style.setProperty("--book-cue-bg", b[1]);
+    });
+    document.querySelectorAll(".book-scroll-frame").forEach(function (wrap) {
+      var box = wrap.firstElementChild;
+      var more = box.scrollWidth - box.clientWidth > 1;
+      var right = more && box.scrollLeft + box.clientWidth < box.scrollWidth - 1;
+      wrap._bookEdges = [more, right];
+    });
+    document.querySelectorAll(".book-scroll-frame").forEach(function (wrap) {
+      wrap.classList.toggle("book-scrolls", wrap._bookEdges[0]);
+      wrap.classList.toggle("book-more-right", wrap._bookEdges[1]);
     });
   }
   function layout() {
@@ -174,6 +188,19 @@
     var typeset = mj && mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve();
     typeset.then(layout);
     window.addEventListener("resize", later);
+    // the column also changes width without the window (☰ hides the chapter list, the
+    // theme's sidebars slide): measure again once it has settled
+    var article = document.querySelector(".bd-article");
+    var width = 0;
+    if (article && window.ResizeObserver) {
+      new ResizeObserver(function (entries) {
+        var now = Math.round(entries[0].contentRect.width);
+        if (now !== width) {
+          width = now;
+          later();
+        }
+      }).observe(article);
+    }
     window.addEventListener("load", later);
     // a formula in a solution or proof that opens is measured once it shows
     document.addEventListener("click", later);

@@ -14,6 +14,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from test_site import LOAD_TIMEOUT_MS, chapter_notebooks
 
@@ -147,7 +148,7 @@ def test_display_formulas_stay_within_reach(phone_page):
     assert not bad, f"{name}: display formulas past the column at 390 px:\n" + "\n".join(bad[:10])
 
 
-SCROLLING_BOX = {"table": ".pst-scrollable-table-container", "code": "div.highlight > pre"}
+SCROLLING_BOX = {"table": ".pst-scrollable-table-container", "code": "div.highlight pre"}
 
 
 @pytest.mark.parametrize("what", ['mjx-container[display="true"]', 'mjx-container:not([display="true"])', "table", "code"])
@@ -159,11 +160,19 @@ def test_what_scrolls_says_so(phone_page, what):
     bad = page.evaluate(SCROLLS_UNMARKED, selector)
     assert not bad, f"{name}: {what} scrolling at 390 px without a marker:\n" + "\n".join(bad[:10])
     page.set_viewport_size({"width": 1280, "height": 900})  # the marker goes when nothing scrolls
-    page.wait_for_timeout(400)
+    stale = """() => Array.from(document.querySelectorAll('.book-scroll-cue'))
+        .filter(c => c.checkVisibility())
+        .map(c => c.parentElement.firstElementChild)
+        .filter(b => b.scrollWidth - b.clientWidth <= 1)
+        .map(b => b.textContent.slice(0, 60))"""
     try:
-        marks = [c for c in page.locator(".book-scroll-cue").filter(visible=True).all()
-                 if c.evaluate("c => { const b = c.parentElement.firstElementChild; return b.scrollWidth - b.clientWidth <= 1; }")]
-        assert not marks, f"{name}: a 'scroll →' marker beside a box that does not scroll at 1280 px"
+        # the theme's sidebars slide in first, then the page measures again
+        try:
+            page.wait_for_function(f"() => ({stale})().length === 0", timeout=10_000)
+        except PlaywrightTimeout:
+            pass
+        marks = page.evaluate(stale)
+        assert not marks, f"{name}: a 'scroll →' marker beside a box that does not scroll at 1280 px: {marks}"
     finally:
         page.set_viewport_size(PHONE["viewport"])
         page.wait_for_timeout(400)
@@ -199,6 +208,13 @@ def test_figures_and_animations_fit(phone_page):
             .map(img => (img.alt || img.src).slice(0, 70))"""
     )
     assert not hidden, f"{name}: figures partly hidden in a sideways-scrolling box at 390 px:\n" + "\n".join(hidden[:10])
+    # A tap opens a figure at full size (its labels are small in a phone's column).
+    unlinked = page.evaluate(
+        """() => Array.from(document.querySelectorAll('article .cell_output img:not(figure.emlib-animation img)'))
+            .filter(img => { const a = img.closest('a'); return !a || a.href !== img.src; })
+            .map(img => (img.alt || img.src).slice(0, 70))"""
+    )
+    assert not unlinked, f"{name}: figures a tap does not open at full size:\n" + "\n".join(unlinked[:10])
     # An animation's controls must be usable without scrolling sideways: it fits the column.
     wide = page.evaluate(
         """() => {
