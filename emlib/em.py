@@ -7,7 +7,8 @@ The loop (:func:`run_em`) alternates two lines, and records every half-step in t
 
 Its steps come from the model's engine (:mod:`emlib._fast`, built once per fit from X): the same
 numbers as the pure steps of :mod:`emlib.gmm`, :mod:`emlib.bernoulli` and :mod:`emlib.kmeans`,
-computed over blocks of samples on every core. An entry's quantities need the posterior at its θ,
+computed over blocks of samples on every core (for a dask array, :func:`emlib.distributed.engine`'s,
+whose E-step is one task graph over the chunks). An entry's quantities need the posterior at its θ,
 so the pass of each E-step also completes the entry before it: log p(X | θ) for the initial entry,
 and for an M entry (new θ, the q before) L(q, θ) and KL(q ‖ p(Z | X, θ)).
 """
@@ -72,8 +73,8 @@ def run_em(model, engine, params, max_iter):
     model : EMModel
         The model being fitted: its settings, its stopping rule, its module's pure E-step.
     engine : object
-        The fit's steps (from ``model._engine(X)``): ``e_step(params, before)``, ``m_step(q)``,
-        ``scores(q)``.
+        The fit's steps (from ``model._engine(X)``, or ``distributed.engine(model, X)`` for a dask
+        array): ``e_step(params, before)``, ``m_step(q)``, ``scores(q)``, and ``n_samples``.
     params : NamedTuple
         θ₀.
     max_iter : int
@@ -258,26 +259,26 @@ class EMModel:
         """
         self._check_parameters()
         warm = getattr(self, "warm_start", False) and hasattr(self, "history_")
+        if warm and len(self._params[0]) != self._n_clusters():
+            raise ValueError(f"{self._n_components_name} is {self._n_clusters()}, but warm_start=True continues a fit "
+                             f"with {len(self._params[0])}; use warm_start=False to start afresh.")
         fitted = self.n_features_in_ if warm else None  # a warm start keeps the number of features
         dask = distributed.is_dask(X)
         if dask:  # a dask array: the same loop, with an engine whose E-step is one task graph over the chunks
             engine = distributed.engine(self, X, fitted)
-            X = engine.X
+            X, lanes = engine.X, nullcontext()
         else:
             X = self._check_X(X, fitting=True)
             if warm and X.shape[1] != fitted:
                 raise ValueError(f"X has {X.shape[1]} features, but warm_start=True continues a fit with {fitted} "
                                  "features; use warm_start=False to start afresh.")
-        if warm and len(self._params[0]) != self._n_clusters():
-            raise ValueError(f"{self._n_components_name} is {self._n_clusters()}, but warm_start=True continues a fit "
-                             f"with {len(self._params[0])}; use warm_start=False to start afresh.")
+            engine, lanes = self._engine(X), parallel.threads()  # the engine's blocks of samples share the cores
         rng = check_random_state(self.random_state)
         self._warm_bound = getattr(self, "lower_bound_", None) if warm else None
         best, finals = None, []
-        with nullcontext() if dask else parallel.threads():  # the engine's blocks of samples share the cores
-            if not dask:
-                engine = self._engine(X)
+        with lanes:
             for _ in range(1 if warm else self._n_runs()):
+                # the initialisation recipes read X (from a dask array, a sample of its rows)
                 start = self._params if warm else self._init_params(engine.init_data(rng) if dask else X, rng)
                 run = run_em(self, engine, start, self.max_iter)
                 score = self._final_score(run.history)
