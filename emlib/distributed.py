@@ -5,9 +5,10 @@ weighted means and the centred scatters (``gmm.Statistics``), for a Bernoulli mi
 Σ_n r_nk x_n, for k-means the clusters' counts and sums. Sums split over any partition of the rows,
 so every iteration is one map-reduce, built as one Dask task graph:
 
-- map, on the worker that holds each chunk of rows: the E-step at θ (the model module's public
-  ``log_joint``, then Bayes' rule), the chunk's statistics (``statistics``) and its shares of the
-  history's sums: log p(X | θ), H(r) and E_r[log p(X, Z | θ)];
+- map, on the worker that holds each chunk of rows: the E-step at θ (a mixture's by the model's own
+  fast engine, built on the chunk; k-means' by the module's public ``e_step``), the chunk's
+  statistics (the module's ``statistics``) and its shares of the history's sums: log p(X | θ),
+  H(r) and E_r[log p(X, Z | θ)] (k-means: J, and the labels that changed);
 - reduce: a tree of ``combine`` (``SPLIT_EVERY`` chunks per node), in chunk order;
 - on the client: the module's ``params_from_statistics``, the same M-step as an in-memory fit.
 
@@ -167,30 +168,14 @@ def _merge_sums(combine, a, b):
     return _Sums(a.terms + b.terms, combine(a.statistics, b.statistics))
 
 
-def _expectation(resp, values):
-    """Σ_nk r_nk v_nk, where r_nk = 0 counts as 0 even against v_nk = −inf (0 · log 0 = 0)."""
-    return float(np.sum(resp * np.where(resp > 0, values, 0.0)))
-
-
-def _bayes(log_joint):
-    """Bayes' rule in log space: log r_nk and log p(x_n | θ) from log p(x_n, z_n = k | θ), by one
-    log-sum-exp over k with the largest term factored out. The sums over k run along the rows of a
-    (K, N) copy, numpy's fastest pattern (as in emlib's own fit)."""
-    rows = np.ascontiguousarray(log_joint.T)
-    top = rows.max(axis=0)
-    top[~np.isfinite(top)] = 0.0  # a sample with every term −inf keeps log p(x_n) = −inf, not NaN
-    log_norm = top + np.log(np.exp(rows - top).sum(axis=0))
-    return (rows - log_norm).T, log_norm
-
-
 def _mixture_chunk(block, rows, shared):
-    log_joint, statistics, params, kwargs = shared  # the model module's public functions
+    model, statistics, params, kwargs = shared
     X = _chunk(block)
-    log_joint = log_joint(X, params)  # log p(x_n, z_n = k | θ), the module's own step
-    log_resp, log_norm = _bayes(log_joint)  # the E-step: log r_nk and log p(x_n | θ)
-    resp = np.exp(log_resp)
-    terms = [log_norm.sum(), -_expectation(resp, log_resp), _expectation(resp, log_joint)]
-    return _Sums(np.array(terms), statistics(X, resp, **kwargs))
+    # the E-step of the in-memory fit, by the model's own fast engine built on this chunk
+    q, _ = model._engine(X).e_step(params)
+    terms = [q.log_norm.sum(), q.entropy, q.expected]  # log p(X | θ), H(q), E_q[log p(X, Z | θ)] of the chunk
+    # the statistics in the module's public form, which ``combine`` merges over the chunks
+    return _Sums(np.array(terms), statistics(X, q.resp, **kwargs))
 
 
 def _expected_log_joint(stats, params):
@@ -253,7 +238,9 @@ class MixtureEngine(_Engine):
     def __init__(self, model, X):
         super().__init__(model, X)
         module = self.module
-        self._chunk_functions = (module.log_joint, module.statistics, _settings(model, module.statistics))
+        # what the workers need: the model's settings (a fresh copy, without a fitted history) and
+        # the module's statistics
+        self._chunk_work = (type(model)(**model.get_params()), module.statistics, _settings(model, module.statistics))
         self._m_settings = _settings(model, module.params_from_statistics)
         self._prior = getattr(module, "log_prior", None)  # MAP-EM's prior, where the model has one
         self._prior_settings = _settings(model, self._prior) if self._prior else {}
@@ -269,9 +256,9 @@ class MixtureEngine(_Engine):
         ``before``'s statistics (``_expected_log_joint``); the KL from its definition, where the
         cross-entropy −Σ_nk q_nk log p(z_n = k | x_n, θ) = log p(X | θ) − E_q[log p(X, Z | θ)].
         """
-        log_joint, statistics, kwargs = self._chunk_functions
+        model, statistics, kwargs = self._chunk_work
         sums = _map_reduce(self.X, _mixture_chunk, functools.partial(_merge_sums, self.module.combine),
-                           log_joint, statistics, params, kwargs)
+                           model, statistics, params, kwargs)
         q = _Posterior(*(float(term) for term in sums.terms), sums.statistics, self.log_prior(params))
         scores = {"log_likelihood": q.log_likelihood + q.log_prior}
         if before is not None:
