@@ -99,12 +99,13 @@ def _fold(merge, parts):
 
 def _map_reduce(X, function, merge, *args):
     """``function(chunk, rows, *args)`` on every chunk of rows (``rows`` its (start, stop)), merged
-    in chunk order by a tree of ``merge``, computed as one graph; returns the root's value."""
+    in chunk order by a tree of ``merge``, computed as one graph; returns the root's value. Chunks
+    without rows add nothing to a sum, and are left out."""
     import dask
 
     shared = dask.delayed(args, traverse=False)  # θ once in the graph, not once per chunk
     parts = [dask.delayed(function)(block, rows, shared)
-             for block, rows in zip(X.to_delayed().ravel(), _row_ranges(X))]
+             for block, rows in zip(X.to_delayed().ravel(), _row_ranges(X)) if rows[1] > rows[0]]
     while len(parts) > 1:
         parts = [dask.delayed(_fold)(merge, parts[i:i + SPLIT_EVERY]) for i in range(0, len(parts), SPLIT_EVERY)]
     return dask.compute(parts[0])[0]
