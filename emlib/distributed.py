@@ -5,12 +5,16 @@ weighted means and the centred scatters (``gmm.Statistics``), for a Bernoulli mi
 Σ_n r_nk x_n, for k-means the clusters' counts and sums. Sums split over any partition of the rows,
 so every iteration is one map-reduce, built as one Dask task graph:
 
-- map, on the worker that holds each chunk of rows: the E-step at θ (the model module's public
-  ``log_joint``, then Bayes' rule), the chunk's statistics (``statistics``) and its shares of the
-  history's sums: log p(X | θ), H(r) and E_r[log p(X, Z | θ)];
+- map, on the worker that holds each chunk of rows: the E-step at θ (a mixture's by the model's own
+  fast engine, built on the chunk; k-means' by the module's public ``e_step``), the chunk's
+  statistics (the module's ``statistics``) and its shares of the history's sums: log p(X | θ),
+  H(r) and E_r[log p(X, Z | θ)] (k-means: J, and the labels that changed);
 - reduce: a tree of ``combine`` (``SPLIT_EVERY`` chunks per node), in chunk order;
-- on the client: the module's ``params_from_statistics``, the same M-step as an in-memory fit,
-  and the history's entries, recorded exactly as :func:`emlib.em.run_em` records them.
+- on the client: the module's ``params_from_statistics``, the same M-step as an in-memory fit.
+
+The EM loop is the in-memory fit's own, :func:`emlib.em.run_em`: a dask array only changes the
+engine it runs (:func:`engine`, with the fast engines' ``e_step(params, before)``, ``m_step(q)`` and
+``scores(q)``), so the history is recorded by the same lines.
 
 The M entry's ELBO and KL, which concern the previous E-step's q under the new θ, need
 E_q[log p(X, Z | θ)]: a function of q's statistics alone, computed on the client from the sums the
@@ -28,13 +32,15 @@ emlib`` does not import it.
 
 import copy
 import functools
+import inspect
+import sys
 import warnings
 from typing import NamedTuple
 
 import numpy as np
 
 from . import _validation
-from .history import History, Step
+from .history import History
 
 SPLIT_EVERY = 8  # the tree reduction merges this many chunks' sums per task
 SAMPLE_BYTES = 2**24  # at most 16 MB of X reach the client, for the initialisation recipes
@@ -45,18 +51,16 @@ def is_dask(X):
     return type(X).__module__.partition(".")[0] in ("dask", "dask_expr")
 
 
-def _modules():
-    from . import bernoulli, gmm, kmeans
+def _module(model):
+    """The module of the model's pure steps (emlib.gmm, emlib.bernoulli or emlib.kmeans)."""
+    return sys.modules[model._responsibilities.__module__]
 
-    return {"GaussianMixture": gmm, "BernoulliMixture": bernoulli, "KMeans": kmeans}
 
-
-def _kind(model):
-    from .bernoulli import BernoulliMixture
-    from .gmm import GaussianMixture
-
-    return "GaussianMixture" if isinstance(model, GaussianMixture) else (
-        "BernoulliMixture" if isinstance(model, BernoulliMixture) else "KMeans")
+def _settings(model, function):
+    """The model's parameters that ``function`` takes by the same name (``covariance_type``,
+    ``reg_covar``, ``beta_prior``): what the module's statistics, M-step and prior need from it."""
+    params = model.get_params()
+    return {name: params[name] for name in inspect.signature(function).parameters if name in params}
 
 
 # ---- checks ------------------------------------------------------------------------------
@@ -95,12 +99,13 @@ def _fold(merge, parts):
 
 def _map_reduce(X, function, merge, *args):
     """``function(chunk, rows, *args)`` on every chunk of rows (``rows`` its (start, stop)), merged
-    in chunk order by a tree of ``merge``, computed as one graph; returns the root's value."""
+    in chunk order by a tree of ``merge``, computed as one graph; returns the root's value. Chunks
+    without rows add nothing to a sum, and are left out."""
     import dask
 
     shared = dask.delayed(args, traverse=False)  # θ once in the graph, not once per chunk
     parts = [dask.delayed(function)(block, rows, shared)
-             for block, rows in zip(X.to_delayed().ravel(), _row_ranges(X))]
+             for block, rows in zip(X.to_delayed().ravel(), _row_ranges(X)) if rows[1] > rows[0]]
     while len(parts) > 1:
         parts = [dask.delayed(_fold)(merge, parts[i:i + SPLIT_EVERY]) for i in range(0, len(parts), SPLIT_EVERY)]
     return dask.compute(parts[0])[0]
@@ -138,7 +143,9 @@ def _merge_summaries(a, b):
 def _check_values(model, X):
     """One pass over X: every chunk finite (and binary for a Bernoulli mixture); returns the features'
     mean variance (k-means' scale for ``tol``)."""
-    binary = _kind(model) == "BernoulliMixture"
+    from . import bernoulli
+
+    binary = _module(model) is bernoulli
     summary = _map_reduce(X, _summarise, _merge_summaries, binary)
     for bad, what, fix in ((summary.not_finite, "NaN or infinity", "remove or impute those samples"),
                            (summary.not_binary, "values other than 0 and 1",
@@ -150,7 +157,7 @@ def _check_values(model, X):
     return float((summary.moments.scatter[0] / summary.moments.n[0]).mean())
 
 
-# ---- the mixtures: one evaluation per iteration ------------------------------------------
+# ---- the mixtures: one evaluation per E-step ---------------------------------------------
 class _Sums(NamedTuple):
     """One evaluation at θ, summed over the chunks."""
 
@@ -158,41 +165,21 @@ class _Sums(NamedTuple):
     statistics: object  # the module's Statistics of r = p(Z | X, θ) (of the labels z, for k-means)
 
 
-def _expectation(resp, values):
-    """Σ_nk r_nk v_nk, where r_nk = 0 counts as 0 even against v_nk = −inf (0 · log 0 = 0)."""
-    return float(np.sum(resp * np.where(resp > 0, values, 0.0)))
-
-
-def _bayes(log_joint):
-    """Bayes' rule in log space: log r_nk and log p(x_n | θ) from log p(x_n, z_n = k | θ), by one
-    log-sum-exp over k with the largest term factored out. The sums over k run along the rows of a
-    (K, N) copy, numpy's fastest pattern (as in emlib's own fit)."""
-    rows = np.ascontiguousarray(log_joint.T)
-    top = rows.max(axis=0)
-    top[~np.isfinite(top)] = 0.0  # a sample with every term −inf keeps log p(x_n) = −inf, not NaN
-    log_norm = top + np.log(np.exp(rows - top).sum(axis=0))
-    return (rows - log_norm).T, log_norm
+def _merge_sums(combine, a, b):
+    return _Sums(a.terms + b.terms, combine(a.statistics, b.statistics))
 
 
 def _mixture_chunk(block, rows, shared):
-    kind, params, kwargs = shared
-    module, X = _modules()[kind], _chunk(block)
-    log_joint = module.log_joint(X, params)  # log p(x_n, z_n = k | θ), the module's own step
-    log_resp, log_norm = _bayes(log_joint)  # the E-step: log r_nk and log p(x_n | θ)
-    resp = np.exp(log_resp)
-    terms = [log_norm.sum(), -_expectation(resp, log_resp), _expectation(resp, log_joint)]
-    return _Sums(np.array(terms), module.statistics(X, resp, **kwargs))
+    model, statistics, params, kwargs = shared
+    X = _chunk(block)
+    # the E-step of the in-memory fit, by the model's own fast engine built on this chunk
+    q, _ = model._engine(X).e_step(params)
+    terms = [q.log_norm.sum(), q.entropy, q.expected]  # log p(X | θ), H(q), E_q[log p(X, Z | θ)] of the chunk
+    # the statistics in the module's public form, which ``combine`` merges over the chunks
+    return _Sums(np.array(terms), statistics(X, q.resp, **kwargs))
 
 
-def _merge_sums(kind):
-    return functools.partial(_merge_sums_of, kind)
-
-
-def _merge_sums_of(kind, a, b):
-    return _Sums(a.terms + b.terms, _modules()[kind].combine(a.statistics, b.statistics))
-
-
-def _expected_log_joint(kind, stats, params):
+def _expected_log_joint(stats, params):
     """E_q[log p(X, Z | θ)] = Σ_nk q_nk log p(x_n, z_n = k | θ) from q's statistics alone.
 
     The M entry of the history needs it for the q of the E-step before and the new θ; computed from
@@ -204,7 +191,7 @@ def _expected_log_joint(kind, stats, params):
     n = stats.n
     with np.errstate(divide="ignore"):
         total = np.where(n > 0, n * np.log(params.weights), 0.0)  # Σ_n q_nk log π_k, with 0 · log 0 = 0
-    if kind == "BernoulliMixture":
+    if not hasattr(params, "covariance_type"):  # Bernoulli components
         mu = params.means
         return float((total + (stats.sum_x * np.log(mu) + (n[:, None] - stats.sum_x) * np.log1p(-mu)).sum(axis=1)).sum())
     K, D = stats.mean.shape
@@ -220,58 +207,78 @@ def _expected_log_joint(kind, stats, params):
     return float((total + n * (log_det - 0.5 * D * np.log(2 * np.pi)) - 0.5 * trace - 0.5 * n * quad).sum())
 
 
-def _mixture_settings(model):
-    """The keyword arguments of the module's ``statistics`` and its M-step for this model."""
-    if _kind(model) == "GaussianMixture":
-        return {"covariance_type": model.covariance_type}, {"covariance_type": model.covariance_type,
-                                                            "reg_covar": model.reg_covar}
-    return {}, {"beta_prior": model.beta_prior}
+class _Posterior(NamedTuple):
+    """q = p(Z | X, θ) of a mixture, as the sums over the chunks that the history and the M-step need."""
+
+    log_likelihood: float  # log p(X | θ)
+    entropy: float  # H(q)
+    expected: float  # E_q[log p(X, Z | θ)]
+    statistics: object  # the module's Statistics of q
+    log_prior: float  # log p(θ) for MAP-EM, 0 for maximum likelihood
 
 
-def _run_mixture(model, X, params):
-    kind = _kind(model)
-    module, (stat_kwargs, m_kwargs) = _modules()[kind], _mixture_settings(model)
+class _Engine:
+    """What both engines share: X, its checks and its sample for the initialisation recipes."""
 
-    def evaluate(params):  # one task graph
-        sums = _map_reduce(X, _mixture_chunk, _merge_sums(kind), kind, params, stat_kwargs)
-        return sums.terms, sums.statistics
+    def __init__(self, model, X):
+        self.X, self.n_samples, self.module = X, X.shape[0], _module(model)
+        self.mean_variance = _check_values(model, X)  # one pass: every chunk's values, and k-means' scale
+        self._sample, self._needs_sample = None, _needs_sample(model)
 
-    history, N = _new_history(model), X.shape[0]
-    (log_lik, entropy, expected), statistics = evaluate(params)
+    def init_data(self, rng):
+        """What the model's ``_init_params`` reads: a sample of X's rows (the first time, drawn by ``rng``)."""
+        if self._sample is None:
+            self._sample = _sample(self.X, rng) if self._needs_sample else np.empty((0, self.X.shape[1]))
+        return self._sample
 
-    def prior(params):  # log p(θ) for MAP-EM, 0 for maximum likelihood
-        return module.log_prior(params, m_kwargs["beta_prior"]) if kind == "BernoulliMixture" else 0.0
 
-    history._append(Step("init", 0, params, log_likelihood=log_lik + prior(params)))
-    converged = False
-    for iteration in range(1, model.max_iter + 1):
-        # E-step: q = p(Z | X, θ), whose KL to the posterior is 0 (the same distribution)
-        q_entropy = entropy
-        history._append(Step("E", iteration, params, log_likelihood=log_lik + prior(params),
-                             elbo=expected + q_entropy + prior(params), kl=0.0))
-        if model.verbose:
-            model._print_iteration(history, _Engine(N))
-        q_statistics = statistics
-        params = module.params_from_statistics(statistics, **m_kwargs)  # M-step, on the client
-        (log_lik, entropy, expected), statistics = evaluate(params)
-        # the M entry: q unchanged, θ new. E_q[log p(X, Z | θ)] from q's sums, and the KL from its
-        # definition, Σ_nk q_nk (log q_nk − log p(z_n = k | x_n, θ)), where the cross-entropy
-        # −Σ_nk q_nk log p(z_n = k | x_n, θ) = log p(X | θ) − E_q[log p(X, Z | θ)] because Σ_k q_nk = 1
-        expected_before = _expected_log_joint(kind, q_statistics, params)
-        history._append(Step("M", iteration, params, log_likelihood=log_lik + prior(params),
-                             elbo=expected_before + q_entropy + prior(params),
-                             kl=(log_lik - expected_before) - q_entropy))
-        # scikit-learn's rule, as in memory: the per-sample log-likelihood at the last two E-steps
-        if iteration > 1:
-            change = (history[-2].log_likelihood - history[-4].log_likelihood) / N
-        elif model._warm_bound is not None:
-            change = history[-2].log_likelihood / N - model._warm_bound
-        else:
-            continue
-        if abs(change) < model.tol:
-            converged = True
-            break
-    return params, history, converged, None
+class MixtureEngine(_Engine):
+    """A mixture's fit on a dask array: ``e_step(params, before)`` is one task graph over the chunks,
+    ``m_step(q)`` the module's ``params_from_statistics`` on the client."""
+
+    def __init__(self, model, X):
+        super().__init__(model, X)
+        module = self.module
+        # what the workers need: the model's settings (a fresh copy, without a fitted history) and
+        # the module's statistics
+        self._chunk_work = (type(model)(**model.get_params()), module.statistics, _settings(model, module.statistics))
+        self._m_settings = _settings(model, module.params_from_statistics)
+        self._prior = getattr(module, "log_prior", None)  # MAP-EM's prior, where the model has one
+        self._prior_settings = _settings(model, self._prior) if self._prior else {}
+
+    def log_prior(self, params):
+        """log p(θ) for MAP-EM (a Bernoulli mixture's ``beta_prior``), else 0."""
+        return self._prior(params, **self._prior_settings) if self._prior else 0.0
+
+    def e_step(self, params, before=None):
+        """q = p(Z | X, θ) as its sums (one task graph), and the previous entry's scores at θ.
+
+        The M entry's L(before, θ) and KL(before ‖ p(Z | X, θ)) need E_before[log p(X, Z | θ)], from
+        ``before``'s statistics (``_expected_log_joint``); the KL from its definition, where the
+        cross-entropy −Σ_nk q_nk log p(z_n = k | x_n, θ) = log p(X | θ) − E_q[log p(X, Z | θ)].
+        """
+        model, statistics, kwargs = self._chunk_work
+        sums = _map_reduce(self.X, _mixture_chunk, functools.partial(_merge_sums, self.module.combine),
+                           model, statistics, params, kwargs)
+        q = _Posterior(*(float(term) for term in sums.terms), sums.statistics, self.log_prior(params))
+        scores = {"log_likelihood": q.log_likelihood + q.log_prior}
+        if before is not None:
+            expected_before = _expected_log_joint(before.statistics, params)
+            scores.update(elbo=expected_before + before.entropy + q.log_prior,
+                          kl=(q.log_likelihood - expected_before) - before.entropy)
+        return q, scores
+
+    @staticmethod
+    def scores(q):
+        """The E entry's log p(X | θ), L(q, θ) and KL(q ‖ p(Z | X, θ)) = 0 (q is that posterior)."""
+        return {"log_likelihood": q.log_likelihood + q.log_prior, "elbo": q.expected + q.entropy + q.log_prior,
+                "kl": 0.0}
+
+    def m_step(self, q):
+        return self.module.params_from_statistics(q.statistics, **self._m_settings)
+
+    def set_fitted(self, model, run, finals):
+        model._set_fitted(run, self.X, finals)  # the mixtures' fitted attributes need only X's shape
 
 
 # ---- k-means ------------------------------------------------------------------------------
@@ -307,56 +314,61 @@ def _merge_far(a, b):
     return distances[far], points[far], n
 
 
-def _run_kmeans(model, X, params, mean_variance):
-    from . import kmeans
+class _Assignment(NamedTuple):
+    """q of k-means: the labels at ``centers``, as the sums over the chunks."""
 
-    def evaluate(centres, previous):  # one task graph
-        sums = _map_reduce(X, _kmeans_chunk, _merge_sums("KMeans"), centres, previous)
-        return sums.terms, sums.statistics
+    distortion: float  # J(z, μ) at the centres the labels were assigned to
+    statistics: object  # kmeans.Statistics: the clusters' counts and sums
+    centers: np.ndarray
+    changed: int  # how many labels this E-step changed (all N in the first)
 
-    history = _new_history(model)
-    history._append(Step("init", 0, params))
-    (J, _, changed), statistics = evaluate(params.centers, None)
-    converged, iteration = False, 0
-    for iteration in range(1, model.max_iter + 1):
-        history._append(Step("E", iteration, params, distortion=J))
-        if model.verbose:
-            model._print_iteration(history, _Engine(X.shape[0]))
-        new = kmeans.params_from_statistics(statistics, params.centers)  # M-step, on the client
-        empty = statistics.n == 0
+
+class KMeansEngine(_Engine):
+    """k-means' fit on a dask array: the hard E-step as one task graph (which also assigns the rows
+    at the previous centres, to count the changed labels: the workers keep nothing), the M-step on
+    the client."""
+
+    def e_step(self, params, before=None):
+        previous = None if before is None else before.centers
+        sums = _map_reduce(self.X, _kmeans_chunk, functools.partial(_merge_sums, self.module.combine),
+                           params.centers, previous)
+        J, J_before, changed = sums.terms
+        q = _Assignment(float(J), sums.statistics, params.centers, int(changed))
+        return q, ({} if before is None else {"distortion": float(J_before)})
+
+    @staticmethod
+    def scores(q):
+        return {"distortion": q.distortion}
+
+    def m_step(self, q):
+        new = self.module.params_from_statistics(q.statistics, q.centers)
+        empty = q.statistics.n == 0
         if empty.any():  # as in memory: an emptied cluster's centre moves to the farthest samples
-            new[empty] = _map_reduce(X, _far_chunk, _merge_far, params.centers, new, int(empty.sum()))[1]
-        previous, params = params.centers, kmeans.KMeansParams(new)
-        last_changed = changed
-        (J, J_before, changed), statistics = evaluate(params.centers, previous)
-        history._append(Step("M", iteration, params, distortion=J_before))
-        shift = ((history[-1].params.centers - history[-2].params.centers) ** 2).sum()
-        if last_changed == 0 or shift <= model.tol * mean_variance:
-            converged = True
-            break
-    if model.max_iter == 0 or last_changed != 0:  # the E-step that gives labels_, unless nothing changed
-        history._append(Step("E", iteration + 1, params, distortion=J))
-    return params, history, converged, statistics.n
+            new[empty] = _map_reduce(self.X, _far_chunk, _merge_far, q.centers, new, int(empty.sum()))[1]
+        return self.module.KMeansParams(new)
+
+    def set_fitted(self, model, run, finals):
+        model._params = run.params
+        model.cluster_centers_ = model._cast(run.params.centers)
+        model.inertia_ = run.history[-1].distortion  # J of the last E-step, summed over the chunks
+        model.final_distortions_ = -finals
+        model.labels_ = map_rows(model, "predict", self.X)  # the last E-step's assignment, lazily
+        distinct = int(np.count_nonzero(run.posterior.statistics.n))
+        if distinct < model.n_clusters:
+            warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than n_clusters ({model.n_clusters}). "
+                          "Possibly due to duplicate points in X.", _validation.ConvergenceWarning, stacklevel=3)
 
 
-# ---- fit ----------------------------------------------------------------------------------
-def _new_history(model):
-    return History(model._responsibilities)  # the module's pure E-step, as in memory
-
-
-class _Engine(NamedTuple):
-    """What a model's ``_print_iteration`` reads from the fit's engine."""
-
-    n_samples: int
-
-
+# ---- the engine for a fit -----------------------------------------------------------------
 def _needs_sample(model):
     """Whether the model's initialisation reads X (not when the start is given in full, or drawn
     without the data)."""
-    kind = _kind(model)
-    if kind == "GaussianMixture":
+    from . import bernoulli, gmm
+
+    module = _module(model)
+    if module is gmm:
         return any(value is None for value in (model.weights_init, model.means_init, model.precisions_init))
-    if kind == "BernoulliMixture":
+    if module is bernoulli:
         return model.means_init is None and model.init_params == "random_from_data"
     return isinstance(model.init, str) or callable(model.init)
 
@@ -370,79 +382,36 @@ def _sample(X, rng):
     return np.asarray(X[np.sort(rng.choice(N, size=size, replace=False))].compute(), dtype=float)
 
 
-def fit(model, X):
-    """Fit ``model`` (a GaussianMixture, BernoulliMixture or KMeans) to a dask array X chunked by rows.
+def engine(model, X, n_features=None):
+    """The engine that fits ``model`` to a dask array X chunked by rows, for :func:`emlib.em.run_em`.
 
-    Called by the models' ``fit`` for a dask array; one task graph per EM iteration, on the Dask
-    scheduler in use (a ``dask.distributed.Client`` when one is connected). The fitted attributes
-    and ``history_`` are those of an in-memory fit; k-means' ``labels_`` is a dask array.
+    Called by the models' ``fit`` for a dask array; one task graph per E-step, on the Dask scheduler
+    in use (a ``dask.distributed.Client`` when one is connected). X is checked first (its chunks, and
+    one pass over its values), with ``n_features`` the number a warm start continues with. Besides
+    the steps, the engine gives ``init_data(rng)``, the rows the initialisation recipes read, and
+    ``set_fitted(model, run, finals)``: the fitted attributes of an in-memory fit (k-means'
+    ``labels_`` a dask array).
 
     Parameters
     ----------
     model : GaussianMixture, BernoulliMixture or KMeans
     X : dask.array.Array of shape (n_samples, n_features)
         Chunked along the samples only.
+    n_features : int, optional
 
     Returns
     -------
-    model : object
-        The fitted model.
+    engine : MixtureEngine or KMeansEngine
     """
-    model._check_parameters()
-    warm = getattr(model, "warm_start", False) and hasattr(model, "history_")
-    X = _check(model, X, model.n_features_in_ if warm else None)
-    if warm and len(model._params[0]) != model._n_clusters():
-        raise ValueError(f"{model._n_components_name} is {model._n_clusters()}, but warm_start=True continues a fit "
-                         f"with {len(model._params[0])}; use warm_start=False to start afresh.")
+    from .em import MixtureModel
+
+    X = _check(model, X, n_features)
     if X.shape[0] < model._n_clusters():
         raise ValueError(f"X has {X.shape[0]} samples, fewer than {model._n_components_name}={model._n_clusters()}; "
                          f"use more samples or a smaller {model._n_components_name}.")
     model._dtype = np.float32 if X.dtype == np.float32 else np.float64
     model.__dict__.pop("feature_names_in_", None)
-    mean_variance = _check_values(model, X)
-    rng = _validation.check_random_state(model.random_state)
-    model._warm_bound = getattr(model, "lower_bound_", None) if warm else None
-    kind, sample, best, finals = _kind(model), None, None, []
-    for _ in range(1 if warm else model._n_runs()):
-        if warm:
-            start = model._params
-        else:
-            if sample is None:
-                sample = _sample(X, rng) if _needs_sample(model) else np.empty((0, X.shape[1]))
-            start = model._init_params(sample, rng)
-        run = _run_kmeans(model, X, start, mean_variance) if kind == "KMeans" else _run_mixture(model, X, start)
-        score = model._final_score(run[1])  # the model's own rule for choosing among the starts
-        finals.append(score)
-        if best is None or score > best[0]:
-            best = (score, run)
-    params, history, converged, counts = best[1]
-    if not converged and model.max_iter > 0:
-        warnings.warn(f"{type(model).__name__} did not converge within max_iter={model.max_iter} iterations "
-                      f"(tol={model.tol}); increase max_iter or tol, or check the initialisation.",
-                      _validation.ConvergenceWarning, stacklevel=3)
-    model.n_features_in_ = X.shape[1]
-    model.history_ = history
-    model.converged_ = converged
-    model.n_iter_ = sum(step.phase == "M" for step in history)
-    if kind == "KMeans":
-        _set_kmeans(model, X, params, history, np.array(finals), counts)
-    else:
-        from .em import Run
-
-        model._set_fitted(Run(params, history, converged, None), X, np.array(finals))
-    return model
-
-
-def _set_kmeans(model, X, params, history, finals, counts):
-    model._params = params
-    model.cluster_centers_ = model._cast(params.centers)
-    model.inertia_ = history[-1].distortion  # J of the last E-step, summed over the chunks
-    model.final_distortions_ = -finals
-    model.labels_ = map_rows(model, "predict", X)  # the last E-step's assignment, lazily
-    distinct = int(np.count_nonzero(counts))
-    if distinct < model.n_clusters:
-        warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than n_clusters ({model.n_clusters}). "
-                      "Possibly due to duplicate points in X.", _validation.ConvergenceWarning, stacklevel=4)
+    return (MixtureEngine if isinstance(model, MixtureModel) else KMeansEngine)(model, X)
 
 
 # ---- prediction: lazily, chunk by chunk ---------------------------------------------------

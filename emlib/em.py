@@ -7,13 +7,15 @@ The loop (:func:`run_em`) alternates two lines, and records every half-step in t
 
 Its steps come from the model's engine (:mod:`emlib._fast`, built once per fit from X): the same
 numbers as the pure steps of :mod:`emlib.gmm`, :mod:`emlib.bernoulli` and :mod:`emlib.kmeans`,
-computed over blocks of samples on every core. An entry's quantities need the posterior at its θ,
+computed over blocks of samples on every core (for a dask array, :func:`emlib.distributed.engine`'s,
+whose E-step is one task graph over the chunks). An entry's quantities need the posterior at its θ,
 so the pass of each E-step also completes the entry before it: log p(X | θ) for the initial entry,
 and for an M entry (new θ, the q before) L(q, θ) and KL(q ‖ p(Z | X, θ)).
 """
 
 import inspect
 import warnings
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -71,8 +73,8 @@ def run_em(model, engine, params, max_iter):
     model : EMModel
         The model being fitted: its settings, its stopping rule, its module's pure E-step.
     engine : object
-        The fit's steps (from ``model._engine(X)``): ``e_step(params, before)``, ``m_step(q)``,
-        ``scores(q)``.
+        The fit's steps (from ``model._engine(X)``, or ``distributed.engine(model, X)`` for a dask
+        array): ``e_step(params, before)``, ``m_step(q)``, ``scores(q)``, and ``n_samples``.
     params : NamedTuple
         θ₀.
     max_iter : int
@@ -255,26 +257,30 @@ class EMModel:
         self : object
             The fitted model.
         """
-        if distributed.is_dask(X):  # a dask array: the same EM, one task graph per iteration
-            return distributed.fit(self, X)
         self._check_parameters()
         warm = getattr(self, "warm_start", False) and hasattr(self, "history_")
-        if warm:  # start from the fitted parameters, so the number of features may not change
-            fitted = self.n_features_in_
-        X = self._check_X(X, fitting=True)
-        if warm and X.shape[1] != fitted:
-            raise ValueError(f"X has {X.shape[1]} features, but warm_start=True continues a fit with {fitted} "
-                             "features; use warm_start=False to start afresh.")
         if warm and len(self._params[0]) != self._n_clusters():
             raise ValueError(f"{self._n_components_name} is {self._n_clusters()}, but warm_start=True continues a fit "
                              f"with {len(self._params[0])}; use warm_start=False to start afresh.")
+        fitted = self.n_features_in_ if warm else None  # a warm start keeps the number of features
+        dask = distributed.is_dask(X)
+        if dask:  # a dask array: the same loop, with an engine whose E-step is one task graph over the chunks
+            engine = distributed.engine(self, X, fitted)
+            X, lanes = engine.X, nullcontext()
+        else:
+            X = self._check_X(X, fitting=True)
+            if warm and X.shape[1] != fitted:
+                raise ValueError(f"X has {X.shape[1]} features, but warm_start=True continues a fit with {fitted} "
+                                 "features; use warm_start=False to start afresh.")
+            engine, lanes = self._engine(X), parallel.threads()  # the engine's blocks of samples share the cores
         rng = check_random_state(self.random_state)
         self._warm_bound = getattr(self, "lower_bound_", None) if warm else None
         best, finals = None, []
-        with parallel.threads():  # the engine's blocks of samples share the cores
+        with lanes:
             for _ in range(1 if warm else self._n_runs()):
-                start = self._params if warm else self._init_params(X, rng)
-                run = run_em(self, self._engine(X), start, self.max_iter)
+                # the initialisation recipes read X (from a dask array, a sample of its rows)
+                start = self._params if warm else self._init_params(engine.init_data(rng) if dask else X, rng)
+                run = run_em(self, engine, start, self.max_iter)
                 score = self._final_score(run.history)
                 finals.append(score)
                 if best is None or score > best[0]:
@@ -291,7 +297,10 @@ class EMModel:
         self.history_ = run.history
         self.converged_ = run.converged
         self.n_iter_ = sum(step.phase == "M" for step in run.history)
-        self._set_fitted(run, X, np.array(finals))
+        if dask:
+            engine.set_fitted(self, run, np.array(finals))
+        else:
+            self._set_fitted(run, X, np.array(finals))
         return self
 
     def fit_predict(self, X, y=None):
@@ -326,7 +335,7 @@ class MixtureModel(EMModel):
     def _converged(self, engine, history, q, previous, params):
         # scikit-learn's rule: the per-sample log-likelihood at the last two E-steps differs by < tol.
         # A warm start compares its first E-step with the last one of the fit it continues.
-        N = q.resp.shape[0]
+        N = engine.n_samples
         if history[-1].iteration > 1:
             change = (history[-1].log_likelihood - history[-3].log_likelihood) / N
         elif self._warm_bound is not None:

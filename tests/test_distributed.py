@@ -104,6 +104,17 @@ def test_kmeans_matches_the_in_memory_fit():
     np.testing.assert_array_equal(dask_fit.labels_.compute(), memory.labels_)
 
 
+def test_a_chunk_without_rows_changes_nothing():
+    # chunks of 450, 0 and 450 rows: the empty one adds nothing to the sums
+    for model_class, params in [(emlib.GaussianMixture, dict(n_components=3)), (emlib.KMeans, dict(n_clusters=3))]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", emlib.ConvergenceWarning)
+            memory = model_class(random_state=0, max_iter=4, tol=0, **params).fit(X)
+            dask_fit = model_class(random_state=0, max_iter=4, tol=0, **params).fit(
+                da.from_array(X, chunks=((450, 0, 450), (3,))))
+        assert_same_fit(memory, dask_fit)
+
+
 def test_kmeans_moves_an_emptied_cluster_as_in_memory():
     # the fourth centre is far from every sample: its cluster is empty after the first E-step, and
     # the M-step moves it to the sample farthest from its new centre (which needs its own pass)
