@@ -69,11 +69,16 @@ def page_link(app: Sphinx, pagename, templatename, context, doctree) -> None:
     context["body"] = body.replace("</h1>", "</h1>\n" + link, 1)
 
 
+# JupyterLite's Python kernel, named so that a notebook opens on it without asking
+KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
+
+
 def without_outputs(nb: dict) -> dict:
+    """The notebook as JupyterLite opens it: no outputs, no saved widget state, its kernel named."""
     cells = [dict(cell, outputs=[], execution_count=None) if cell["cell_type"] == "code" else cell
              for cell in nb["cells"]]
     metadata = {k: v for k, v in nb.get("metadata", {}).items() if k != "widgets"}
-    return dict(nb, cells=cells, metadata=metadata)
+    return dict(nb, cells=cells, metadata=dict(metadata, kernelspec=KERNELSPEC))
 
 
 def extension_wheels(folder: Path) -> list[Path]:

@@ -38,7 +38,7 @@ def test_notebooks_lose_their_outputs_and_widget_state():
     out = lite_site.without_outputs(nb)
     assert out["cells"][1]["outputs"] == [] and out["cells"][1]["execution_count"] is None
     assert out["cells"][1]["metadata"] == {"tags": ["checker"]} and out["cells"][0] == nb["cells"][0]
-    assert out["metadata"] == {"kernelspec": {"name": "python3"}}
+    assert out["metadata"] == {"kernelspec": {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}}
 
 
 @pytest.fixture(scope="module")
