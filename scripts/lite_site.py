@@ -11,10 +11,11 @@ the student website (``scripts/student.sh`` builds it with this same extension) 
 with their stubs and checkers and without solutions. Each chapter page gets a link that opens its
 notebook there.
 
-JupyterLab's front-end extensions are those of the JupyterLab that JupyterLite 0.5 is made of (4.3):
-the widget manager (``jupyterlab_widgets``) and MyST (``jupyterlab-myst``, which renders the theorems,
-exercises and formulas) in the releases built for it, downloaded from PyPI as wheels into
-``_build/lite-extensions/`` (the releases installed for JupyterLab 4.6 do not load in it). No source maps.
+The front-end extensions are wheels downloaded from PyPI into ``_build/lite-extensions/``, never installed:
+the Pyodide kernel (installed, it would be loaded by this environment's JupyterLab too, which fails on it),
+and the widget manager (``jupyterlab_widgets``) and MyST (``jupyterlab-myst``, which renders the theorems,
+exercises and formulas) in the releases built for JupyterLab 4.3, of which JupyterLite 0.5 is made (the
+releases installed for JupyterLab 4.6 do not load in it). No source maps.
 Emlib's steppers know a live front end by ``JPY_SESSION_NAME`` (``emlib.widgets``), which a Jupyter
 server sets for its kernels; the kernel here gets it too, so ``show_em`` shows the live ``EMStepper``.
 """
@@ -34,8 +35,9 @@ logger = logging.getLogger(__name__)
 NAME = "lite_site"
 LITE = "lite"  # the folder of the built site that holds JupyterLite
 APP = "notebooks/index.html"  # Notebook 7's one-document view: the chapter and nothing else
-# Front-end extensions built for JupyterLab 4.3, the JupyterLab of JupyterLite 0.5
-EXTENSIONS = ["jupyterlab_widgets==3.0.13", "jupyterlab-myst==2.4.2"]
+# Front-end extensions for JupyterLite 0.5 (JupyterLab 4.3): its Python kernel, which runs Pyodide 0.27,
+# the widget manager and MyST
+EXTENSIONS = ["jupyterlite-pyodide-kernel==0.5.2", "jupyterlab_widgets==3.0.13", "jupyterlab-myst==2.4.2"]
 KERNEL = "@jupyterlite/pyodide-kernel-extension"
 # what the kernel loads at its start, at once (it would install them one by one otherwise)
 PRELOAD = ["micropip", "ssl", "sqlite3", "ipython", "comm"]
@@ -112,7 +114,6 @@ def build(app: Sphinx, exception) -> None:
         logger.warning("%s: pyodide/pyodide.js is not in the built site, so JupyterLite would have no Python", NAME)
         return
     names = sorted(doc for doc in app.env.found_docs if Path(app.env.doc2path(doc)).suffix == ".ipynb")
-    kernel = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / KERNEL
     try:
         wheels = extension_wheels(outdir.parent / "lite-extensions")
     except subprocess.CalledProcessError as err:
@@ -132,7 +133,7 @@ def build(app: Sphinx, exception) -> None:
             {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}))
         (source / "jupyter_lite_config.json").write_text(json.dumps({"LiteBuildConfig": {
             "ignore_sys_prefix": ["federated_extensions"], "no_sourcemaps": True,
-            "federated_extensions": [str(kernel), *map(str, wheels)]}}))
+            "federated_extensions": [str(wheel) for wheel in wheels]}}))
         command = [str(Path(sys.executable).with_name("jupyter-lite")), "build", "--lite-dir", str(source),
                    "--contents", str(contents), "--output-dir", str(outdir / LITE)]
         result = subprocess.run(command, cwd=source, capture_output=True, text=True)
