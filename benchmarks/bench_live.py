@@ -77,6 +77,7 @@ def lite(args):
         marks = []
         for text in LITE_CELLS:
             cell = cells.filter(has_text=text).first
+            cell.scroll_into_view_if_needed()
             cell.locator(".jp-InputArea-editor").click()
             page.keyboard.press("Shift+Enter")
             page.wait_for_function(r"cell => /\[\d+\]/.test(cell.querySelector('.jp-InputPrompt').textContent)",
