@@ -1,6 +1,12 @@
-"""How heavy and how fast is "Run live"? On the built site (bash scripts/build.sh), in chromium:
+"""How heavy and how fast are "Run live" and "Open in JupyterLite"? On the built site (bash scripts/build.sh), in chromium:
 
     python -m benchmarks.bench_live [--page chapters/04_em_gmm.html] [--clicks 20]
+    python -m benchmarks.bench_live --lite [--clicks 20]
+
+With --lite: a cold visit opens chapter 4's notebook in JupyterLite (the address of its page's link),
+runs the cells up to its first stepper as a reader would (Shift+Enter on each), waits for the live
+EMStepper, then presses "next ▶" and "◀ previous" in turn; it prints the same three numbers (no
+targets are set for JupyterLite).
 
 A cold visit (a fresh browser profile) opens the page, presses the first "Run live" and waits for
 the first live frame; then presses "Next" and "Previous" in turn, each time until the new frame is
@@ -38,13 +44,86 @@ def served_file(url, root):
     return path / "index.html" if path.is_dir() else path
 
 
+LITE_PAGE = "lite/notebooks/index.html?path=04_em_gmm.ipynb"
+LITE_CELLS = ["from emlib.widgets import show_em", "gmm1 = emlib.GaussianMixture(3", "show_em(gmm1, X1"]
+
+
+def size(files):
+    return sum(f.stat().st_size for f in files), sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+
+
+def lite(args):
+    """Chapter 4 in JupyterLite, cold: bytes and seconds to the live stepper, seconds per click."""
+    from playwright.sync_api import sync_playwright
+
+    if not (SITE / "lite" / "notebooks" / "index.html").is_file():
+        raise SystemExit(f"bench_live: {SITE / 'lite'} is missing; run bash scripts/build.sh first")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}/"
+    fetched = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((root, "data:", "blob:"))
+                      else r.abort("blockedbyclient"))
+        context.on("requestfinished", lambda req: fetched.append(req.url))  # the kernel's worker's too
+        page = context.new_page()
+        opened = time.perf_counter()
+        page.goto(root + LITE_PAGE, wait_until="load")
+        cells = page.locator(".jp-Notebook .jp-CodeCell")
+        cells.first.wait_for(timeout=600_000)
+        shown = time.perf_counter()
+        marks = []
+        for text in LITE_CELLS:
+            cell = cells.filter(has_text=text).first
+            cell.scroll_into_view_if_needed()
+            cell.locator(".jp-InputArea-editor").click()
+            page.keyboard.press("Shift+Enter")
+            page.wait_for_function(r"cell => /\[\d+\]/.test(cell.querySelector('.jp-InputPrompt').textContent)",
+                                   arg=cell.element_handle(), timeout=600_000)
+            marks.append((time.perf_counter(), text))
+        stepper = cell
+        stepper.locator(".jupyter-widgets img").first.wait_for(timeout=600_000)
+        first_frame = time.perf_counter()
+        files = [served_file(url, root) for url in dict.fromkeys(fetched)]
+        files = [f for f in files if f is not None and f.is_file()]
+        raw, zipped = size(files)
+
+        output = stepper.locator(".jp-OutputArea")
+        seconds = []
+        for i in range(args.clicks):
+            before = output.inner_text()
+            name = "next ▶" if i % 2 == 0 else "◀ previous"
+            start = time.perf_counter()
+            stepper.get_by_role("button", name=name, exact=True).click()
+            page.wait_for_function("([el, old]) => el.innerText !== old", arg=[output.element_handle(), before],
+                                   timeout=60_000)
+            seconds.append(time.perf_counter() - start)
+        browser.close()
+    server.shutdown()
+    print(f"JupyterLite, chapter 4: {len(files)} files fetched up to the first live frame")
+    print(f"bytes to the first live frame: {raw / 1e6:.1f} MB as served, {zipped / 1e6:.1f} MB gzipped")
+    print(f"seconds to the first live frame: {first_frame - opened:.1f} s from opening the notebook "
+          f"(notebook shown after {shown - opened:.1f} s)")
+    last = shown
+    for at, text in marks:
+        print(f"  {at - opened:5.1f} s  +{at - last:5.1f} s  ran the cell `{text}…`")
+        last = at
+    print(f"median seconds per click ({len(seconds)} clicks of next/previous): {statistics.median(seconds):.3f} s "
+          f"(fastest {min(seconds):.3f}, slowest {max(seconds):.3f})")
+
+
 def main():
     from playwright.sync_api import sync_playwright
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--page", default="chapters/04_em_gmm.html")
     parser.add_argument("--clicks", type=int, default=20)
+    parser.add_argument("--lite", action="store_true", help="chapter 4 in JupyterLite instead of Run live")
     args = parser.parse_args()
+    if args.lite:
+        return lite(args)
     if not (SITE / args.page).is_file():
         raise SystemExit(f"bench_live: {SITE / args.page} is missing; run bash scripts/build.sh first")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))

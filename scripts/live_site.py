@@ -17,6 +17,7 @@ animations, and one log line says that "Run live" is left out.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 NAME = "live_site"
 PYODIDE_DIR = "_offline/pyodide"  # relative to the book's root; served at pyodide/
 MANIFEST = "emlib-live.json"
+LOCK = "pyodide-lock.json"
 STATIC_DIR = Path(__file__).resolve().parent / "live_static"
 MODEL_MARK = 'class="emlib-model"'
 
@@ -62,6 +64,11 @@ def finish(app: Sphinx, exception) -> None:
             name, wheel = build_emlib_wheel(Path(tmp))
         (served / name).write_bytes(wheel)
         (served / MANIFEST).write_text(json.dumps(dict(manifest, emlib_wheel=name)))
+        # the lock lists emlib for JupyterLite (scripts/lite_site.py); Pyodide checks each file's sha256
+        lock = json.loads((served / LOCK).read_text())
+        if "emlib" in lock["packages"]:
+            lock["packages"]["emlib"].update(file_name=name, sha256=hashlib.sha256(wheel).hexdigest())
+            (served / LOCK).write_text(json.dumps(lock, indent=1))
     for name in ("pyodide.js", "pyodide.asm.wasm", "pyodide-lock.json", "PROVENANCE.txt", manifest["emlib_wheel"]):
         if not (served / name).is_file():
             logger.warning("%s: %s is not served at pyodide/ (is book_site, which serves _offline/, enabled?)",
@@ -69,6 +76,7 @@ def finish(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx):
+    app.setup_extension("lite_site")  # "Open in JupyterLite", on the same files
     app.add_config_value("live_pyodide", False, "html")
     app.connect("config-inited", configure, priority=910)
     app.connect("html-page-context", page_script, priority=800)

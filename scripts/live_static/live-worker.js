@@ -15,13 +15,21 @@ function start(root) {
   importScripts(base + "pyodide.js");
   return (async function () {
     progress("Loading Python (Pyodide)…");
+    var manifest = fetch(base + "emlib-live.json").then(function (response) { return response.json(); });
     var pyodide = await loadPyodide({ indexURL: base, env: { MPLBACKEND: "Agg", HOME: "/home/pyodide" } });
-    var manifest = await (await fetch(base + "emlib-live.json")).json();
-    progress("Loading numpy, scipy and matplotlib…");
-    await pyodide.loadPackage(manifest.packages, { messageCallback: function () {} });
-    progress("Loading emlib…");
-    await pyodide.loadPackage(base + manifest.emlib_wheel, { messageCallback: function () {} });
-    progress("Importing numpy, scipy, matplotlib and emlib…");
+    manifest = await manifest;
+    progress("Loading " + manifest.packages.join(", ") + " and emlib…");
+    // one call: every file is fetched at once
+    await pyodide.loadPackage(manifest.packages.concat([base + manifest.emlib_wheel]), { messageCallback: function () {} });
+    // one import after another, each named in the progress line (benchmarks/bench_live.py times them)
+    var imports = { numpy: "import numpy", scipy: "import scipy.linalg",
+                    matplotlib: "import matplotlib.figure, matplotlib.backends.backend_agg" };
+    for (var i = 0; i < manifest.packages.length; i++) {
+      var name = manifest.packages[i];
+      progress("Importing " + name + "…");
+      await pyodide.runPythonAsync(imports[name] || "import " + name);
+    }
+    progress("Importing emlib…");
     await pyodide.runPythonAsync([
       "import json",
       "from emlib import live",

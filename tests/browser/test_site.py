@@ -31,7 +31,8 @@ SITE = ROOT / "_build" / "html"
 MAX_PAGE_BYTES = 2_500_000
 ORIGINS = ("file", "http")
 # Top-level folders of the site that hold assets, not pages.
-ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", "vendor"}
+# lite/ is JupyterLite's application (tests/browser/test_lite.py), pyodide/ Python's files
+ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", "vendor", "lite", "pyodide"}
 # Console errors known to be harmless, by exact text. None so far.
 ALLOWED_CONSOLE_ERRORS: set[str] = set()
 LOAD_TIMEOUT_MS = 30_000
