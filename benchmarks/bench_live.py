@@ -48,8 +48,11 @@ LITE_PAGE = "lite/notebooks/index.html?path=04_em_gmm.ipynb"
 LITE_CELLS = ["from emlib.widgets import show_em", "gmm1 = emlib.GaussianMixture(3", "show_em(gmm1, X1"]
 
 
-def size(files):
-    return sum(f.stat().st_size for f in files), sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+def size(urls, root):
+    """The files served for ``urls`` (each once): how many, their bytes as served, and gzipped."""
+    files = [served_file(url, root) for url in dict.fromkeys(urls)]
+    files = [f for f in files if f is not None and f.is_file()]
+    return len(files), sum(f.stat().st_size for f in files), sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
 
 
 def lite(args):
@@ -86,9 +89,7 @@ def lite(args):
         stepper = cell
         stepper.locator(".jupyter-widgets img").first.wait_for(timeout=600_000)
         first_frame = time.perf_counter()
-        files = [served_file(url, root) for url in dict.fromkeys(fetched)]
-        files = [f for f in files if f is not None and f.is_file()]
-        raw, zipped = size(files)
+        n_files, raw, zipped = size(fetched, root)
 
         output = stepper.locator(".jp-OutputArea")
         seconds = []
@@ -102,7 +103,7 @@ def lite(args):
             seconds.append(time.perf_counter() - start)
         browser.close()
     server.shutdown()
-    print(f"JupyterLite, chapter 4: {len(files)} files fetched up to the first live frame")
+    print(f"JupyterLite, chapter 4: {n_files} files fetched up to the first live frame")
     print(f"bytes to the first live frame: {raw / 1e6:.1f} MB as served, {zipped / 1e6:.1f} MB gzipped")
     print(f"seconds to the first live frame: {first_frame - opened:.1f} s from opening the notebook "
           f"(notebook shown after {shown - opened:.1f} s)")
@@ -153,10 +154,7 @@ def main():
         first_frame = time.perf_counter()
         phases = page.evaluate("window.phases")
         shown = page.evaluate("performance.now()")
-        files = [served_file(url, root) for url in dict.fromkeys(fetched)]
-        files = [f for f in files if f is not None and f.is_file()]
-        raw = sum(f.stat().st_size for f in files)
-        zipped = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+        n_files, raw, zipped = size(fetched, root)
 
         status = stepper.locator(".emlib-live-status")
         seconds = []
@@ -174,7 +172,7 @@ def main():
 
     results = {"MB gzipped": zipped / 1e6, "s to first frame": first_frame - pressed,
                "s per click": statistics.median(seconds)}
-    print(f"page: {args.page}; {len(files)} files fetched up to the first live frame")
+    print(f"page: {args.page}; {n_files} files fetched up to the first live frame")
     print(f"bytes to the first live frame: {raw / 1e6:.1f} MB as served, {zipped / 1e6:.1f} MB gzipped")
     print(f"seconds to the first live frame: {first_frame - pressed:.1f} s from the press "
           f"({first_frame - opened:.1f} s from opening the page)")
