@@ -67,7 +67,8 @@ TEST_PYPI = ["pytest==9.2.0", "pluggy==1.7.0", "iniconfig==2.3.1", "hypothesis==
              "sortedcontainers==2.4.0", "ipywidgets==8.1.9", "comm==0.2.3", "widgetsnbextension==4.0.16",
              "jupyterlab_widgets==3.0.17"]  # hypothesis: its newest pure-Python wheel
 RUNTIME = ["pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
-SHARED_LIBRARY_LICENCES = {"openblas": "BSD-3-Clause", "openssl": "OpenSSL License and SSLeay License (OpenSSL 1.1.1)"}  # a zip of a library carries no METADATA
+# a zip of a shared library carries no METADATA, so their licences are written here
+SHARED_LIBRARY_LICENCES = {"openblas": "BSD-3-Clause", "openssl": "OpenSSL License and SSLeay License (OpenSSL 1.1.1)"}
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "_offline" / "pyodide"
 
