@@ -8,6 +8,8 @@ without them this test fails and says so. Left out under Pyodide, each for its r
 - the save hook for a Jupyter server (tests/test_widgets.py): it needs nbformat, whose validator
   needs a compiled package that no registry publishes for Pyodide 0.27, and no Jupyter server
   runs in a browser;
+- the test that the page's stepper runs with scipy and scikit-learn unimportable
+  (tests/test_live_stepper.py): it starts a second Python, which a browser cannot;
 - tests/test_sklearn.py: scikit-learn's estimator checks need scikit-learn 1.7, and Pyodide 0.27
   has 1.6.1.
 """
@@ -23,7 +25,8 @@ FILES = ["test_bernoulli.py", "test_browser_runtime.py", "test_checks.py", "test
          "test_live_stepper.py", "test_parallel.py", "test_plotting.py", "test_validation.py", "test_widgets.py"]
 LEFT_OUT = ["test_parallel.py::test_run_keeps_the_order_and_raises_what_a_step_raises",
             "test_parallel.py::test_threads_follow_the_blas_limit",
-            "test_widgets.py::test_a_saved_notebook_keeps_the_picture_not_the_widget_reference"]
+            "test_widgets.py::test_a_saved_notebook_keeps_the_picture_not_the_widget_reference",
+            "test_live_stepper.py::test_the_page_stepper_needs_neither_scipy_nor_scikit_learn"]
 
 
 def test_emlib_passes_its_tests_under_pyodide():
