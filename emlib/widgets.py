@@ -449,7 +449,7 @@ class _Annealing:
         ax_curve.set_ylabel(r"mean of $\mathrm{max}_k\, r_{nk}$", fontsize=plotting.FONT_PT)
         for ax in (ax_data, ax_curve):
             ax.tick_params(labelsize=plotting.FONT_PT)
-        # a fixed number of ticks: the automatic one depends on matplotlib's version (the browser's
+        # at most five intervals between ticks: the automatic count depends on matplotlib's version (the browser's
         # "Run live" has an older one than the book's build), and the live picture would not be the twin's
         ax_data.locator_params(nbins=5)
         ax_curve.set_ylim(0, 1.05)
