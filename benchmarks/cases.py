@@ -12,7 +12,10 @@ and the time per iteration is
 
 in which everything outside the loop cancels. The two fits of a pair run back to back and the two
 libraries alternate within every repeat, so a disturbance from other processes on the machine hits
-both alike; medians over the repeats discard the rest. K-means stops early when no label changes
+both alike; medians over the repeats discard the rest. The window n_hi − n_lo is at least 20
+iterations, and longer (up to 100) where emlib's 20 iterations take less than ``MIN_WINDOW``
+seconds: a difference of two fit times of a few tens of milliseconds is mostly the clock's and the
+machine's noise, which a longer window divides by more iterations. K-means stops early when no label changes
 (both libraries), so its data is uniform noise, where Lloyd's algorithm moves for dozens of
 iterations, and the number of iterations actually run is checked.
 
@@ -172,11 +175,25 @@ def _best_peer(per_iter, name):
     return per_iter[label], label
 
 
+MIN_WINDOW = 0.25  # seconds: the shortest window of emlib's iterations that is timed
+LONGEST_WINDOW = 100  # iterations
+
+
+def _window(fit, n_lo, n_hi):
+    """n_hi, lengthened so that the iterations between n_lo and n_hi take ``MIN_WINDOW`` seconds of
+    ``fit``'s (one untimed pair of fits estimates the time per iteration)."""
+    seconds = _timed(fit, n_hi)[0] - _timed(fit, n_lo)[0]
+    per_iteration = max(seconds, 1e-9) / (n_hi - n_lo)
+    return n_lo + int(np.clip(np.ceil(MIN_WINDOW / per_iteration), n_hi - n_lo, LONGEST_WINDOW))
+
+
 def _per_iteration(fits, n_lo, n_hi, repeats):
-    """Time per iteration of every fit in ``fits`` (a dict name -> fit(max_iter)), interleaved.
+    """Time per iteration of every fit in ``fits`` (a dict name -> fit(max_iter); emlib's first),
+    interleaved, over a window of at least n_hi − n_lo iterations (see :func:`_window`).
 
     Returns ``(seconds per iteration by name, the models fitted with n_hi, iterations run)``.
     """
+    n_hi = _window(next(iter(fits.values())), n_lo, n_hi)
     times = {name: ([], []) for name in fits}
     models, iterations = {}, {}
     for _ in range(repeats):
@@ -318,7 +335,7 @@ def run(quick=False, *, cases=None, repeats=None, n_iter=None, threads=None, clo
     """Run every case and return one dict per case (see :func:`format_table` for the columns).
 
     quick: the small sizes of ``QUICK_CASES`` and fewer repeats (seconds instead of minutes).
-    n_iter: ``(n_lo, n_hi)``, the two iteration counts whose difference is timed.
+    n_iter: ``(n_lo, n_hi)``: the fits timed run n_lo and n_hi iterations (n_hi lengthened by :func:`_window`).
     threads: threads both libraries may use (default: every core).
     clock: "cpu" (process time) or "wall"; default "cpu" with one thread, "wall" otherwise.
 
@@ -346,9 +363,7 @@ def run(quick=False, *, cases=None, repeats=None, n_iter=None, threads=None, clo
         warnings.simplefilter("ignore")  # tol=0 never converges: both libraries warn, by design
         for kind, N, D, K in cases:
             rng = np.random.default_rng([seed, N, D, K])
-            # k-means iterations take under a millisecond: a longer window, so wall-clock noise averages out
-            lo, hi = (n_lo, n_lo + 5 * (n_hi - n_lo)) if kind == "kmeans" and n_iter is None else (n_lo, n_hi)
-            row = _RUNNERS[kind](kind, N, D, K, lo, hi, repeats, rng, threads)
+            row = _RUNNERS[kind](kind, N, D, K, n_lo, n_hi, repeats, rng, threads)
             row.update(case=kind, N=N, D=D, K=K, threads=threads, clock=clock)
             rows.append(row)
             if verbose:

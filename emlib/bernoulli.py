@@ -24,7 +24,6 @@ kept. A Beta prior with a, b > 1 smooths the estimates much more strongly, towar
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import logsumexp
 
 from ._validation import (
     check_array,
@@ -33,7 +32,7 @@ from ._validation import (
     check_shape,
     check_weights,
 )
-from .em import MixtureModel
+from .em import MixtureModel, logsumexp
 
 EPS = 1e-10
 INIT_PARAMS = ("random", "random_from_data")

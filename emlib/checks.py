@@ -344,7 +344,7 @@ def check_elbo(fn):
             raise CheckError("You returned Q = Σ r_nk log p(x_n, z_n = k | θ) only; add the entropy term −Σ r_nk log r_nk.")
         if not _close(value, ref):
             raise CheckError(f"Your ELBO is {value:.6g}; the right value here is {ref:.6g}. Remember 0 · log 0 = 0.")
-        if value > float(logsumexp(log_joint).sum()) + 1e-8:
+        if value > float(logsumexp(log_joint, axis=1).sum()) + 1e-8:  # log p(X | θ) = Σ_n log Σ_k p(x_n, k)
             raise CheckError("Your ELBO exceeds the log-likelihood, which a lower bound never does.")
     _passed("check_elbo", "the ELBO")
 

@@ -20,12 +20,35 @@ from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import logsumexp
 
 from . import _validation, distributed
 from ._fast import parallel
 from ._validation import check_array, check_count, check_is_fitted, check_nonnegative, check_random_state
 from .history import History, Step
+
+
+def logsumexp(a, axis=None, keepdims=False):
+    """log Σ exp(a) over ``axis``, with the largest term factored out so that nothing overflows:
+    log Σ_k e^{a_k} = m + log Σ_k e^{a_k − m}, m = max_k a_k. A slice whose terms are all −inf
+    gives −inf (log 0), without a warning.
+
+    Parameters
+    ----------
+    a : array-like
+    axis : int, optional
+        The axis summed over; all of them by default.
+    keepdims : bool, default=False
+
+    Returns
+    -------
+    out : ndarray or float
+    """
+    a = np.asarray(a, dtype=float)
+    top = np.max(a, axis=axis, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)  # all −inf: e^{a − 0} = 0, and log 0 = −inf, not NaN
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(a - top), axis=axis, keepdims=True)) + top
+    return out if keepdims else np.squeeze(out, axis=axis)[()]  # [()]: a 0-d result as a number
 
 
 def elbo(log_joint, resp, log_resp):

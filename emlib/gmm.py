@@ -17,9 +17,6 @@ steps faster, over blocks of samples on every core (``emlib._fast.gmm``).
 from typing import NamedTuple
 
 import numpy as np
-from scipy.linalg import solve_triangular
-from scipy.linalg.lapack import dtrtri
-from scipy.special import logsumexp
 
 from ._validation import (
     check_array,
@@ -28,7 +25,7 @@ from ._validation import (
     check_shape,
     check_weights,
 )
-from .em import MixtureModel
+from .em import MixtureModel, logsumexp
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
@@ -93,11 +90,14 @@ def precision_cholesky(covariances, covariance_type="full"):
     if singular.any():
         k = "(shared)" if covariance_type == "tied" else _first_singular(stack, singular)
         raise ValueError(_SINGULAR.format(k=k))
-    out = np.empty_like(stack)
-    for k, factor in enumerate(lower):
-        inverse, _ = dtrtri(factor, lower=1)  # L_k⁻¹, lower triangular like L_k
-        out[k] = inverse.T  # P_k = L_k⁻ᵀ, upper triangular
+    out = np.swapaxes(_triangular_inverse(lower), 1, 2)  # P_k = L_k⁻ᵀ, upper triangular
     return out[0] if covariance_type == "tied" else out
+
+
+def _triangular_inverse(lower):
+    """L⁻¹ for a stack of lower triangular L, itself lower triangular: the zeros above the diagonal
+    are set exactly (the LU factorisation that inverts L may swap rows, which leaves rounding there)."""
+    return np.tril(np.linalg.inv(lower))
 
 
 def _rank_deficient(lower, stack):
@@ -496,7 +496,7 @@ def _precision_init_cholesky(precisions, covariance_type):
             chol[k] = np.nan
         if not np.isfinite(chol[k]).all():  # (Pyodide's numpy returns NaN instead of raising)
             raise ValueError(f"precisions_init{where} must be positive definite.")
-        inv_chol = solve_triangular(chol[k], np.eye(len(prec)), lower=True)
+        inv_chol = _triangular_inverse(chol[k])
         cov[k] = inv_chol.T @ inv_chol  # Σ = P⁻ᵀ P⁻¹
     if covariance_type == "tied":
         return chol[0], cov[0]

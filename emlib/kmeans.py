@@ -29,7 +29,6 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import logsumexp
 
 from . import _validation, distributed
 from ._validation import (
@@ -41,7 +40,7 @@ from ._validation import (
     check_random_state,
     check_shape,
 )
-from .em import EMModel
+from .em import EMModel, logsumexp
 
 
 class KMeansParams(NamedTuple):

@@ -67,7 +67,8 @@ TEST_PYPI = ["pytest==9.2.0", "pluggy==1.7.0", "iniconfig==2.3.1", "hypothesis==
              "sortedcontainers==2.4.0", "ipywidgets==8.1.9", "comm==0.2.3", "widgetsnbextension==4.0.16",
              "jupyterlab_widgets==3.0.17"]  # hypothesis: its newest pure-Python wheel
 RUNTIME = ["pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
-SHARED_LIBRARY_LICENCES = {"openblas": "BSD-3-Clause", "openssl": "OpenSSL License and SSLeay License (OpenSSL 1.1.1)"}  # a zip of a library carries no METADATA
+# a zip of a shared library carries no METADATA, so their licences are written here
+SHARED_LIBRARY_LICENCES = {"openblas": "BSD-3-Clause", "openssl": "OpenSSL License and SSLeay License (OpenSSL 1.1.1)"}
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "_offline" / "pyodide"
 
@@ -246,8 +247,10 @@ def main(out=OUT):
             (out / file_name).write_bytes(data)
         (out / "pyodide-lock.json").write_text(json.dumps(trimmed, indent=1))
         (out / wheel_name).write_bytes(wheel)
+        # the page's stepper loads no scipy: emlib's models, plotting and live module import none
+        # (emlib.checks does, for the exercises, and JupyterLite loads it from the lock)
         (out / "emlib-live.json").write_text(json.dumps(
-            {"pyodide": version, "packages": ["numpy", "scipy", "matplotlib"], "emlib_wheel": wheel_name}))
+            {"pyodide": version, "packages": ["numpy", "matplotlib"], "emlib_wheel": wheel_name}))
 
         tests = out.parent.parent / "_build" / "pyodide-tests" if out == OUT else out.with_name(out.name + "-tests")
         if tests.exists():

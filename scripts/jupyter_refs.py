@@ -65,7 +65,7 @@ def to_book(markdown, bib_keys=None):
         name, body = match.groups()
         explicit = EXPLICIT.match(body)
         if explicit and name in ("prf:ref", "numref", "eq"):
-            return "{%s}`%s`" % (name, explicit.group(2))
+            return f"{{{name}}}`{explicit.group(2)}`"
         return match.group(0)
 
     def link(match):
@@ -73,7 +73,8 @@ def to_book(markdown, bib_keys=None):
         cited = target.split(",")
         if not all(key in keys for key in cited):
             return match.group(0)
-        return "{%s}`%s`" % ("cite:p" if words.startswith("(") else "cite:t", target)
+        role = "cite:p" if words.startswith("(") else "cite:t"
+        return f"{{{role}}}`{target}`"
 
     return LINK.sub(link, ROLE.sub(role, markdown))
 
@@ -203,7 +204,7 @@ def to_jupyter(markdown, here, index, found, titles, bib):
         else:
             words = reference_words(name, label, here, index, found, titles)
             out.append(match.group(0) if words is None
-                       else "{%s}`%s <%s>`" % (name, _capital(words, before), label))
+                       else f"{{{name}}}`{_capital(words, before)} <{label}>`")
         last = match.end()
     out.append(markdown[last:])
     return DOC.sub(lambda m: _chapter_link(m.group(1), here, titles), "".join(out))

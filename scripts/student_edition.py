@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from jupyter_refs import to_book  # noqa: E402  (the book's build reads the chapters' markdown through it)
+
 STUB = '    raise NotImplementedError("Exercise: write this function, then run the checker below.")'
 SKIP = {".git", ".venv", "venv", "_build", "node_modules", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints"}
 

@@ -71,11 +71,11 @@ CASES = [
     # checker, a correct function, a wrong one, words the message must contain
     ("check_kmeans_assign", lambda X, c: ((X[:, None] - c) ** 2).sum(-1).argmin(1),
      lambda X, c: ((X[:, None] - c) ** 2).sum(-1).argmax(1), "FARTHEST"),
-    ("check_kmeans_update", lambda X, l, c: np.array([X[l == k].mean(0) if (l == k).any() else c[k]
+    ("check_kmeans_update", lambda X, z, c: np.array([X[z == k].mean(0) if (z == k).any() else c[k]
                                                       for k in range(len(c))]),
-     lambda X, l, c: c, "did not move"),
-    ("check_distortion", lambda X, c, l: ((X - c[l]) ** 2).sum(),
-     lambda X, c, l: np.linalg.norm(X - c[l], axis=1).sum(), "SQUARED"),
+     lambda X, z, c: c, "did not move"),
+    ("check_distortion", lambda X, c, z: ((X - c[z]) ** 2).sum(),
+     lambda X, c, z: np.linalg.norm(X - c[z], axis=1).sum(), "SQUARED"),
     ("check_soft_responsibilities", soft,
      lambda X, c, e: np.exp(-((X[:, None] - c) ** 2).sum(-1) / (2 * e))
      / np.exp(-((X[:, None] - c) ** 2).sum(-1) / (2 * e)).sum(1, keepdims=True), "log space"),
@@ -125,7 +125,7 @@ def update_without_empty_rule(X, labels, centers, empty):
 @pytest.mark.parametrize("empty", [lambda d: np.full(d, np.nan), np.zeros], ids=["nan", "zero"])
 def test_update_checker_has_an_empty_cluster(empty):
     with pytest.raises(checks.CheckError, match="no samples.*keeps its old centre"):
-        checks.check_kmeans_update(lambda X, l, c: update_without_empty_rule(X, l, c, empty))
+        checks.check_kmeans_update(lambda X, z, c: update_without_empty_rule(X, z, c, empty))
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")

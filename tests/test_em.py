@@ -61,3 +61,17 @@ def test_elbo_is_its_definition_and_zero_responsibilities_count_as_nothing():
         log_q = np.log(q)
     expected = sum(q[n, k] * (log_joint[n, k] - log_q[n, k]) for n in range(30) for k in range(4) if q[n, k] > 0)
     assert em.elbo(log_joint, q, log_q) == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_logsumexp_equals_scipy(axis, keepdims):
+    # emlib's own log-sum-exp (its core needs no scipy, so that a browser page loads less)
+    a = wide_log_joint(np.random.default_rng(3))
+    a[7] = -np.inf  # a sample impossible under every component: log 0 = −inf, not NaN
+    a[8, 2] = 800.0  # e^800 overflows unless the largest term is factored out
+    ours, theirs = em.logsumexp(a, axis=axis, keepdims=keepdims), scipy_logsumexp(a, axis=axis, keepdims=keepdims)
+    assert np.shape(ours) == np.shape(theirs)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-14)
+    if axis == 1:
+        assert np.isneginf(ours[7]).all()

@@ -6,10 +6,10 @@ reshaping the rows handed in; the MNIST labels are checked against what the digi
 """
 
 import fnmatch
-import tomllib
 from pathlib import Path
 
 import matplotlib
+import tomllib
 
 matplotlib.use("Agg")
 

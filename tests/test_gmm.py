@@ -295,3 +295,21 @@ def test_combine_with_an_empty_component():
     whole = gmm.statistics(X, resp)
     assert np.allclose(both.mean, whole.mean) and np.allclose(both.scatter, whole.scatter)
     assert np.allclose(both.mean[1], X[25:].mean(axis=0))
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e3])
+def test_precision_cholesky_equals_scipy_triangular_solve(scale):
+    # P = L⁻ᵀ from numpy's inverse made exactly triangular, against scipy's triangular solve
+    # (scikit-learn's way). Features of very different scales give factors whose entries below the
+    # diagonal exceed the diagonal, where the inverse's LU factorisation swaps rows.
+    from scipy.linalg import solve_triangular
+
+    rng = np.random.default_rng(5)
+    A = rng.normal(size=(4, 6, 6)) * np.array([1.0, scale, 1.0, 1 / scale, 1.0, scale])
+    covariances = A @ np.swapaxes(A, 1, 2) + 1e-3 * np.eye(6)
+    ours = gmm.precision_cholesky(covariances, "full")
+    for k, cov in enumerate(covariances):
+        lower = np.linalg.cholesky(cov)
+        reference = solve_triangular(lower, np.eye(6), lower=True).T
+        np.testing.assert_allclose(ours[k], reference, rtol=1e-9, atol=1e-12 * np.abs(reference).max())
+        assert np.array_equal(ours[k], np.triu(ours[k]))  # exactly upper triangular

@@ -6,7 +6,10 @@ browser's stepper rebuilds the same sweep, draws it as the twin does and finds n
 import base64
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 
 import matplotlib.colors
 import numpy as np
@@ -87,6 +90,29 @@ def test_kmeans_shows_its_distortion(faithful):
     assert shown["quantity"] == "distortion J" and shown["value"] == reference.history_[1].distortion
     assert stepper.settings() == {"K": 3, "covariance_type": None, "covariance_types": [], "init": "k-means++",
                                   "inits": ["k-means++", "random"], "seed": 0}
+
+
+def test_the_page_stepper_needs_neither_scipy_nor_scikit_learn():
+    # The website's "Run live" loads numpy, matplotlib and emlib only (scripts/fetch_pyodide.py):
+    # with scipy and scikit-learn made unimportable, a stepper (and the ε sweep's) still fits, steps and draws.
+    code = """
+import sys
+sys.modules["scipy"] = sys.modules["sklearn"] = None  # "import scipy" now raises ImportError
+import numpy as np
+import emlib
+from emlib import live
+X = np.random.default_rng(0).normal(size=(60, 2)) + np.repeat([[0, 0], [4, 4]], 30, axis=0)
+stepper = live.LiveStepper(live.spec(emlib.GaussianMixture(2, random_state=0), X))
+frame = stepper.show(3)
+assert bytes(frame["png"])[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+assert stepper.refit(3, "diag", "kmeans", 1)["message"].startswith("GaussianMixture with 3")
+sweep = live.stepper(live.annealing_spec(X, [[0, 0], [4, 4]], np.geomspace(8, 0.01, 5)))  # the ε sweep's
+assert bytes(sweep.show(2)["png"])[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+assert sweep.refit(K=3, seed=1)["message"].startswith("3 centres from emlib's KMeans")
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert done.returncode == 0 and done.stdout.startswith("ok"), done.stderr[-3000:]
 
 
 # ---- the ε sweep ------------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ def _open(browser, url, **context):
 def test_jupyterlab_lists_the_myst_renderer():
     result = subprocess.run([str(BIN / "jupyter"), "labextension", "list"], capture_output=True, text=True)
     out = result.stdout + result.stderr
-    line = next((l for l in out.splitlines() if "jupyterlab-myst" in l), "")
+    line = next((row for row in out.splitlines() if "jupyterlab-myst" in row), "")
     assert "enabled" in line, f"jupyterlab-myst is not an enabled JupyterLab extension:\n{out}"
 
 

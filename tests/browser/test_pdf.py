@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-
 from test_site import ROOT, SITE, toc_order
 
 PDF = SITE / "book.pdf"

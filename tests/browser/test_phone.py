@@ -15,7 +15,6 @@ from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from test_site import LOAD_TIMEOUT_MS, chapter_notebooks
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -50,7 +49,8 @@ OUT_OF_REACH = """(selector) => {
             if (!within(r, q)) { cut = box; break; }
         }
         if (!cut && within(r, column)) return;
-        const where = cut ? `cut off by ${cut.tagName.toLowerCase()}.${cut.className}` : `column ${Math.round(column.left)}..${Math.round(column.right)}`;
+        const where = cut ? `cut off by ${cut.tagName.toLowerCase()}.${cut.className}`
+                          : `column ${Math.round(column.left)}..${Math.round(column.right)}`;
         const what = el.getAttribute('alt') || el.textContent || el.outerHTML;
         bad.push(`${Math.round(r.left)}..${Math.round(r.right)} px (${where}): ${what.slice(0, 70)}`);
     });
@@ -82,7 +82,8 @@ SCROLLS_UNMARKED = """(selector) => {
 MIN_MATH_SIZE = 0.95
 TOO_SMALL = """(minimum) => Array.from(document.querySelectorAll('article.bd-article mjx-container'))
     .filter(m => m.getBoundingClientRect().width > 0)
-    .map(m => [m, parseFloat(getComputedStyle(m).fontSize) / parseFloat(getComputedStyle(m.closest('p, li, div, td, th, dd')).fontSize)])
+    .map(m => [m, parseFloat(getComputedStyle(m).fontSize)
+                  / parseFloat(getComputedStyle(m.closest('p, li, div, td, th, dd')).fontSize)])
     .filter(([m, ratio]) => ratio < minimum - 0.005)
     .map(([m, ratio]) => `${ratio.toFixed(2)} of the text's size: ${m.textContent.slice(0, 60)}`)"""
 

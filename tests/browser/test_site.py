@@ -259,7 +259,8 @@ def test_equations_fit_at_1280_px(loaded):
     assert not scrolls, f"{loaded.name}: formulas scrolling at 1280 px:\n" + "\n".join(scrolls[:10])
     small = loaded.page.evaluate(
         """() => Array.from(document.querySelectorAll('article mjx-container'))
-            .map(m => [m, parseFloat(getComputedStyle(m).fontSize) / parseFloat(getComputedStyle(m.closest('p, li, div, td, th, dd')).fontSize)])
+            .map(m => [m, parseFloat(getComputedStyle(m).fontSize)
+                          / parseFloat(getComputedStyle(m.closest('p, li, div, td, th, dd')).fontSize)])
             .filter(([m, ratio]) => ratio < 0.945)
             .map(([m, ratio]) => `${ratio.toFixed(2)} of the text's size: ${m.textContent.slice(0, 60)}`)"""
     )
