@@ -78,7 +78,9 @@
       else self.send({ type: "show", t: t });
     };
     steps.appendChild(this.slider);
-    this.image = el("img", { alt: "", width: "460", height: "483", style: "width:100%;max-width:460px;height:auto;display:block" });
+    // as wide as the animation it replaces
+    this.image = el("img", { alt: "", width: "460", height: "483",
+      style: "width:100%;max-width:" + (figure.style.maxWidth || "460px") + ";height:auto;display:block" });
     this.status = el("p", { class: "emlib-live-status", "aria-live": "polite" });
     this.value = el("p", { class: "emlib-live-value" });
 
