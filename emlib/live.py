@@ -4,6 +4,10 @@ The static twin (:func:`emlib.widgets.animate`) embeds :func:`spec` of its model
 JSON object; the page's Web Worker rebuilds them with :func:`from_spec` and steps through the fit
 with a :class:`LiveStepper`, whose pictures are drawn by :class:`Frames`: the model's panels
 (:func:`emlib.plotting.panels_for`), rendered by the same code as the live widget and the twin.
+The ε sweep's twin (:func:`emlib.widgets.animate_annealing`) embeds :func:`annealing_spec` (data,
+centres, ε values) in the same way; :class:`LiveAnnealing` steps through it and finds new centres
+with emlib's KMeans, drawn by :class:`AnnealingFrames` with the twin's own drawing. :func:`stepper`
+makes the one a description asks for.
 """
 
 import base64
@@ -17,7 +21,8 @@ from .bernoulli import BernoulliMixture
 from .gmm import COVARIANCE_TYPES, GaussianMixture
 from .kmeans import KMeans
 
-__all__ = ["Frames", "LiveStepper", "from_spec", "spec"]
+__all__ = ["AnnealingFrames", "Frames", "LiveAnnealing", "LiveStepper", "annealing_spec", "from_annealing_spec",
+           "from_spec", "spec", "stepper"]
 
 MAX_DATA_BYTES = 512 * 1024  # larger data is not embedded in a page (its animation gets no "Run live")
 MODELS = {cls.__name__: cls for cls in (GaussianMixture, BernoulliMixture, KMeans)}
@@ -25,11 +30,16 @@ _INITS = ("weights_init", "means_init", "precisions_init")
 
 
 def _encode_X(X):
-    """X as base64: bits when every value is 0 or 1 (binary images), else exact float64."""
+    """X (1-d as one column) as base64: bits when every value is 0 or 1 (binary images), else exact
+    float64; None if that takes more than MAX_DATA_BYTES."""
     X = np.asarray(X, dtype=float)
+    X = X[:, None] if X.ndim == 1 else X
     if np.isin(X, (0.0, 1.0)).all():
-        return {"shape": list(X.shape), "bits": base64.b64encode(np.packbits(X.astype(np.uint8))).decode("ascii")}
-    return {"shape": list(X.shape), "float64": base64.b64encode(np.ascontiguousarray(X, "<f8").tobytes()).decode("ascii")}
+        data = {"shape": list(X.shape), "bits": base64.b64encode(np.packbits(X.astype(np.uint8))).decode("ascii")}
+    else:
+        data = {"shape": list(X.shape),
+                "float64": base64.b64encode(np.ascontiguousarray(X, "<f8").tobytes()).decode("ascii")}
+    return None if len(data.get("bits", data.get("float64"))) > MAX_DATA_BYTES else data
 
 
 def _decode_X(data):
@@ -65,11 +75,8 @@ def spec(model, X):
         return None
     if any(v is not None and params[n] is None for n, v in settings.items()):
         return None
-    X = np.asarray(X, dtype=float)
-    data = _encode_X(X[:, None] if X.ndim == 1 else X)
-    if len(data.get("bits", data.get("float64"))) > MAX_DATA_BYTES:
-        return None
-    return {"model": cls.__name__, "params": params, "X": data}
+    data = _encode_X(X)
+    return None if data is None else {"model": cls.__name__, "params": params, "X": data}
 
 
 def from_spec(description):
@@ -84,6 +91,28 @@ def from_spec(description):
     return cls(**params), _decode_X(description["X"])
 
 
+def annealing_spec(X, centers, epsilons):
+    """The ε sweep (the data, the fixed centres, the ε values) as a JSON-able dict from which
+    :func:`from_annealing_spec` rebuilds it in a browser; None if the data would take more than
+    MAX_DATA_BYTES of the page."""
+    data = _encode_X(X)
+    return None if data is None else {"kind": "annealing", "X": data,
+                                      "centers": np.asarray(centers, dtype=float).tolist(),
+                                      "epsilons": np.asarray(epsilons, dtype=float).tolist()}
+
+
+def from_annealing_spec(description):
+    """The data X, the centres and the ε values that :func:`annealing_spec` described."""
+    return (_decode_X(description["X"]), np.asarray(description["centers"], dtype=float),
+            np.asarray(description["epsilons"], dtype=float))
+
+
+def stepper(description, *, dpi=115):
+    """The page's stepper for a description: :class:`LiveAnnealing` for an :func:`annealing_spec`,
+    else :class:`LiveStepper`."""
+    return (LiveAnnealing if description.get("kind") == "annealing" else LiveStepper)(description, dpi=dpi)
+
+
 class Frames:
     """PNG pictures of a fitted model's half-steps: ``Frames(model, X).png(t)`` is half-step t.
 
@@ -93,17 +122,33 @@ class Frames:
     """
 
     def __init__(self, model, X, *, layout="stacked", figsize=None, dpi=115):
-        from .widgets import FIGSIZE, STACKED, _BlitRenderer, _new_figure
+        from .widgets import FIGSIZE, STACKED, _new_figure
 
         figsize = figsize or (STACKED if layout == "stacked" else FIGSIZE)
-        self.view = plotting.panels_for(model)(_new_figure(figsize, dpi), model.history_, np.asarray(X, float),
-                                               layout=layout)
-        self._renderer = _BlitRenderer(self.view)
+        self._use(plotting.panels_for(model)(_new_figure(figsize, dpi), model.history_, np.asarray(X, float),
+                                             layout=layout), len(model.history_))
+
+    def _use(self, view, count):
+        from .widgets import _BlitRenderer
+
+        self.view, self.count, self._renderer = view, count, _BlitRenderer(view)
 
     def png(self, t):
-        """The PNG bytes of half-step ``t`` (negative counts from the end)."""
-        self.view.draw(range(len(self.view.history))[t])
+        """The PNG bytes of frame ``t`` (negative counts from the end)."""
+        self.view.draw(range(self.count)[t])
         return self._renderer.png()
+
+
+class AnnealingFrames(Frames):
+    """PNG pictures of the ε sweep: ``AnnealingFrames(X, centers, epsilons).png(i)`` shows ``epsilons[i]``,
+    drawn in the stacked layout by the drawing of the live ``AnnealingStepper`` and its twin."""
+
+    def __init__(self, X, centers, epsilons, *, figsize=None, dpi=115):
+        from .widgets import STACKED, _Annealing, _as_2d, _new_figure
+
+        epsilons = np.asarray(epsilons, dtype=float)
+        self._use(_Annealing(_new_figure(figsize or STACKED, dpi), _as_2d(X), centers, epsilons, layout="stacked"),
+                  len(epsilons))
 
 
 def init_options(model):
@@ -174,19 +219,82 @@ class LiveStepper:
             status += (f" {kind} has converged (the change fell below tol = {self.model.tol:g})."
                        if self.model.converged_ else f" {kind} stopped at max_iter = {step.iteration} without converging.")
         value = step.distortion if kmeans else step.log_likelihood
-        return {"t": self.t, "last": last, "png": self.frames.png(self.t), "status": status,
+        return {"t": self.t, "last": last, "png": self.frames.png(self.t), "status": status, "alt": f"Live EM, {status}",
                 "quantity": "distortion J" if kmeans else "log-likelihood", "value": None if value is None else float(value),
                 "next": h.phases[self.t + 1] if self.t < last else None, "message": self.message}
 
-    def refit(self, K, covariance_type, init, seed):
-        """Fit a new model of the same class with these settings (the others unchanged, initial
-        arrays dropped). A setting the model refuses leaves the fit as it was, with the reason."""
+    def refit(self, K=None, covariance_type=None, init=None, seed=None):
+        """Fit a new model of the same class with these settings (None: unchanged; initial arrays
+        dropped). A setting the model refuses leaves the fit as it was, with the reason."""
         from .widgets import _refit_settings
 
-        try:  # changes nothing if the fit fails
-            self._fit(type(self.model)(**_refit_settings(self.model, K, covariance_type, init, seed)))
-        except ValueError as err:
-            result = self.show()
-            result["message"] = f"Refit failed: {err}"
-            return result
-        return self.show(0)
+        return _refit(self, lambda: self._fit(type(self.model)(**_refit_settings(self.model, K, covariance_type,
+                                                                                  init, seed))))
+
+
+def _refit(stepper, fit):
+    """``fit()`` (which replaces the stepper's fit), then its first frame; if a setting is refused,
+    the fit shown stays, and the message says why."""
+    try:
+        fit()
+    except ValueError as err:
+        result = stepper.show()
+        result["message"] = f"Refit failed: {err}"
+        return result
+    return stepper.show(0)
+
+
+class LiveAnnealing:
+    """The state behind the page's live ε sweep: fixed centres, one ε shown, with the same dicts as
+    :class:`LiveStepper` (``t``, ``last``, ``png``, ``status``, ``alt``, ``quantity``, ``value``,
+    ``message``). A refit finds new centres for the same data with emlib's KMeans (k-means++, K and
+    seed chosen) and starts the sweep again over the same ε values."""
+
+    def __init__(self, description, *, dpi=115):
+        self.X, centers, self.epsilons = from_annealing_spec(description)
+        self.dpi = dpi
+        self.seed = 0
+        self._use(centers, f"The page's {len(centers)} centres. Change K or the seed and press Refit for new centres: "
+                           "emlib's KMeans (k-means++) on the same data.")
+
+    def _use(self, centers, message):
+        self.frames = AnnealingFrames(self.X, centers, self.epsilons, dpi=self.dpi)
+        self.t = 0
+        self.message = message
+
+    def settings(self):
+        """The refit controls' current values."""
+        return {"K": len(self.frames.view.centers), "seed": self.seed}
+
+    def show(self, t=None):
+        """The ``t``-th ε (the current one if None), clipped to the sweep."""
+        last = len(self.epsilons) - 1
+        self.t = int(np.clip(self.t if t is None else t, 0, last))
+        eps, K = self.epsilons[self.t], len(self.frames.view.centers)
+        status = f"ε = {eps:.3g} (step {self.t} of {last}, from the largest ε to the smallest)."
+        return {"t": self.t, "last": last, "png": self.frames.png(self.t), "status": status,
+                "alt": (f"Soft k-means responsibilities for {K} fixed centres at ε = {eps:.3g}: each point coloured by "
+                        "its responsibilities; below, the mean largest responsibility against ε, this ε circled."),
+                "quantity": "mean largest responsibility", "value": float(self.frames.view.certainty[self.t]),
+                "message": self.message}
+
+    def refit(self, K=None, seed=None):
+        """New centres from emlib's KMeans with K clusters, k-means++ seeded by ``seed`` (None:
+        unchanged), on the same data; the sweep starts again."""
+        K = len(self.frames.view.centers) if K is None else K
+        seed = self.seed if seed is None else seed
+
+        def fit():
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ConvergenceWarning)
+                km = KMeans(K, init="k-means++", random_state=seed).fit(self.X)
+            from .widgets import _degeneracy
+
+            notes = [_degeneracy(km, self.X)] + [str(w.message) for w in caught
+                                                  if issubclass(w.category, ConvergenceWarning)][:1]
+            self.seed = int(seed)
+            self._use(km.cluster_centers_, " ".join([
+                f"{K} centres from emlib's KMeans (k-means++, seed {seed}) on the same data: distortion "
+                f"J = {km.inertia_:.4g} after {km.n_iter_} iterations.", *filter(None, notes)]))
+
+        return _refit(self, fit)

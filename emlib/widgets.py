@@ -449,6 +449,9 @@ class _Annealing:
         ax_curve.set_ylabel(r"mean of $\mathrm{max}_k\, r_{nk}$", fontsize=plotting.FONT_PT)
         for ax in (ax_data, ax_curve):
             ax.tick_params(labelsize=plotting.FONT_PT)
+        # at most five intervals between ticks: the automatic count depends on matplotlib's version (the browser's
+        # "Run live" has an older one than the book's build), and the live picture would not be the twin's
+        ax_data.locator_params(nbins=5)
         ax_curve.set_ylim(0, 1.05)
         (self.marker,) = ax_curve.plot([], [], "o", markersize=9, markerfacecolor="none",
                                        markeredgecolor=plotting.PALETTE[3], markeredgewidth=2)
@@ -589,8 +592,10 @@ def _encode(png, fmt, quality):
     buffer = io.BytesIO()
     if fmt == "jpeg":
         image.save(buffer, format="jpeg", quality=quality, optimize=True)
-    else:
-        image.quantize(128, dither=Image.Dither.NONE).save(buffer, format="png", optimize=True)
+    else:  # maximum coverage keeps the few pixels of a pure colour (a centre's marker) in the palette,
+        # which the default median cut merged into the nearest blend (and it gives smaller files)
+        image.quantize(128, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE).save(
+            buffer, format="png", optimize=True)
     return f"data:image/{fmt};base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -642,7 +647,8 @@ def _player(srcs, labels, *, alt, what, note, interval, size, max_width, model=N
     by files, which the browser then loads only when shown. Each frame has a text label, shown
     under the image and given to the slider as its value text. The
     buttons are plain text: they need no icon font. ``model``, the :func:`emlib.live.spec` of the
-    fit shown, is embedded for the website's "Run live". Returns the HTML.
+    fit shown (or :func:`emlib.live.annealing_spec` of the ε sweep), is embedded for the website's
+    "Run live". Returns the HTML.
     """
     import json
     import uuid
@@ -749,9 +755,13 @@ def animate(model, X, *, max_frames=30, fmt="png", dpi=115, figsize=STACKED, int
     return _within_budget(render, n_frames)
 
 
-def animate_annealing(X, centers, epsilons=None, *, fmt="png", dpi=115, figsize=(4.0, 4.2), interval=400,
+def animate_annealing(X, centers, epsilons=None, *, fmt="png", dpi=115, figsize=STACKED, interval=400,
                       quality=72, alt=None):
-    """The static twin of :class:`AnnealingStepper`: the ε sweep as a self-contained HTML animation."""
+    """The static twin of :class:`AnnealingStepper`: the ε sweep as a self-contained HTML animation,
+    which carries :func:`emlib.live.annealing_spec` of its data, centres and ε values for the
+    website's "Run live"."""
+    from . import live
+
     if fmt not in ("jpeg", "png"):
         raise ValueError(f"fmt must be 'jpeg' or 'png', got {fmt!r}.")
     X = _as_2d(X)
@@ -769,7 +779,8 @@ def animate_annealing(X, centers, epsilons=None, *, fmt="png", dpi=115, figsize=
         labels = [f"ε = {epsilons[i]:.3g} (step {i} of {len(epsilons) - 1})" for i in chosen]
         return _render_player(view.draw, renderer, chosen, labels, fmt=fmt, quality=quality, alt=alt, what="ε step",
                               note=_note(chosen, len(epsilons), "ε step"), interval=interval,
-                              size=fig.canvas.get_width_height(), max_width=int(1.2 * figsize[0] * dpi))
+                              size=fig.canvas.get_width_height(), max_width=int(1.2 * figsize[0] * dpi),
+                              model=live.annealing_spec(X, centers, epsilons))
 
     return _within_budget(render, len(epsilons))
 

@@ -1,4 +1,4 @@
-"""Sphinx extension: "Run live" under every static animation of EM, with Python in the reader's browser.
+"""Sphinx extension: "Run live" under every static animation, with Python in the reader's browser.
 
 ``python scripts/fetch_pyodide.py`` puts Pyodide 0.27 (CPython compiled to WebAssembly), the
 packages emlib needs and emlib's own wheel into ``_offline/pyodide/``; scripts/book_site.py serves
@@ -9,7 +9,10 @@ under each such animation and loads nothing else until the reader presses it. Th
 (``live-worker.js``) starts Pyodide, installs emlib and fits the animation's model to its data;
 the page shows a live stepper (previous, next, E-step, M-step, reset, a half-step slider, and
 K, covariance type, initialisation and seed with a refit), whose pictures are drawn by
-``emlib.live.Frames``, the panels of the static twin.
+``emlib.live.Frames``, the panels of the static twin. The ε sweep's animation
+(``emlib.widgets.animate_annealing`` embeds ``emlib.live.annealing_spec``) gets the same stepper
+over its ε values, without E-step and M-step, whose refit finds new centres with emlib's KMeans for
+the K and seed chosen; its pictures are drawn by ``emlib.live.AnnealingFrames``, the twin's drawing.
 
 Without ``_offline/pyodide/`` the book builds as before: the pages keep their static
 animations, and one log line says that "Run live" is left out.

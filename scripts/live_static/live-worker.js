@@ -1,7 +1,8 @@
 /* The Web Worker behind "Run live" (live.js starts it when the reader asks): Pyodide from the
    site's pyodide/ folder, numpy, scipy, matplotlib and emlib's wheel from there too (the lock
    lists only what the site serves, so nothing is fetched from elsewhere), then one
-   emlib.live.LiveStepper per animation. Messages are handled one at a time, in order. */
+   emlib.live stepper per animation (LiveStepper, or LiveAnnealing for the ε sweep). Messages are
+   handled one at a time, in order. */
 "use strict";
 var ready = null;
 var queue = Promise.resolve();
@@ -37,12 +38,12 @@ function start(root) {
       "def reply(result, settings=None):",
       "    return dict(result, png=bytes(result['png']), settings=settings)",
       "def open_(key, spec):",
-      "    steppers[key] = live.LiveStepper(json.loads(spec))",
+      "    steppers[key] = live.stepper(json.loads(spec))",
       "    return reply(steppers[key].show(0), steppers[key].settings())",
       "def show(key, t):",
       "    return reply(steppers[key].show(t))",
-      "def refit(key, K, covariance_type, init, seed):",
-      "    return reply(steppers[key].refit(K, covariance_type, init, seed), steppers[key].settings())",
+      "def refit(key, settings):",
+      "    return reply(steppers[key].refit(**json.loads(settings)), steppers[key].settings())",
     ].join("\n"));
     return pyodide;
   })();
@@ -50,13 +51,14 @@ function start(root) {
 
 async function handle(message) {
   var pyodide = await ready;
-  if (message.type === "open") progress("Fitting the model and drawing its first half-step…");
+  if (message.type === "open") {
+    progress(message.spec.kind === "annealing" ? "Drawing the first picture…"
+                                               : "Fitting the model and drawing its first half-step…");
+  }
   var call = {
     open: function () { return pyodide.globals.get("open_")(message.id, JSON.stringify(message.spec)); },
     show: function () { return pyodide.globals.get("show")(message.id, message.t); },
-    refit: function () {
-      return pyodide.globals.get("refit")(message.id, message.K, message.covariance_type, message.init, message.seed);
-    }
+    refit: function () { return pyodide.globals.get("refit")(message.id, JSON.stringify(message.settings)); }
   }[message.type];
   var result = call();
   var data = result.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });

@@ -3,7 +3,9 @@
    Each such animation gets a "Run live" button. Nothing else is loaded until the reader presses
    it: then one Web Worker for the page (live-worker.js) starts Python (Pyodide, served from the
    site's pyodide/ folder), fits the animation's model with emlib, and the animation is replaced
-   by a live stepper whose pictures the worker draws with emlib's own panels. */
+   by a live stepper whose pictures the worker draws with emlib's own panels. The ε sweep's
+   animation (kind "annealing") gets the same stepper without the E- and M-step buttons, over
+   ε steps instead of half-steps, and with K and seed alone for its refit. */
 (function () {
   "use strict";
   var here = document.currentScript ? document.currentScript.src : "";
@@ -48,6 +50,8 @@
     this.id = "s" + next++;
     this.figure = figure;
     this.busy = false;
+    var annealing = spec.kind === "annealing";
+    this.unit = annealing ? "ε step" : "half-step";
     this.box = el("div", { class: "emlib-live", hidden: "hidden" });
     this.line = el("p", { class: "emlib-live-progress", role: "status", "aria-live": "polite" });
     button.insertAdjacentElement("afterend", this.line);
@@ -56,14 +60,16 @@
     var row = "display:flex;flex-wrap:wrap;gap:0.4em;align-items:center;margin:0.3em 0";
     var steps = el("div", { class: "emlib-live-row", style: row });
     this.buttons = {};
-    [["previous", "Previous"], ["next", "Next"], ["E", "E-step"], ["M", "M-step"], ["reset", "Reset"]].forEach(
+    var names = [["previous", "Previous"], ["next", "Next"]].concat(
+      annealing ? [] : [["E", "E-step"], ["M", "M-step"]], [["reset", "Reset"]]);
+    names.forEach(
       function (pair) {
         var b = el("button", { type: "button" }, pair[1]);
         b.onclick = function () { self.step(pair[0]); };
         self.buttons[pair[0]] = b;
         steps.appendChild(b);
       });
-    this.slider = el("input", { type: "range", min: "0", max: "0", value: "0", step: "1", "aria-label": "half-step",
+    this.slider = el("input", { type: "range", min: "0", max: "0", value: "0", step: "1", "aria-label": this.unit,
       style: "flex:1 1 8em;min-width:8em;margin:0" });
     this.pending = null;  // a half-step the slider reached while the worker was busy
     this.slider.oninput = function () {
@@ -72,7 +78,9 @@
       else self.send({ type: "show", t: t });
     };
     steps.appendChild(this.slider);
-    this.image = el("img", { alt: "", width: "460", height: "483", style: "width:100%;max-width:460px;height:auto;display:block" });
+    // as wide as the animation it replaces
+    this.image = el("img", { alt: "", width: "460", height: "483",
+      style: "width:100%;max-width:" + (figure.style.maxWidth || "460px") + ";height:auto;display:block" });
     this.status = el("p", { class: "emlib-live-status", "aria-live": "polite" });
     this.value = el("p", { class: "emlib-live-value" });
 
@@ -87,18 +95,21 @@
       refit.appendChild(pair);
       return control;
     }
-    this.controls = {
-      K: labelled("K", el("input", { type: "number", min: "1", max: "20", step: "1", style: "width:4em" })),
-      covariance: labelled("covariance type", el("select")),
-      init: labelled("initialisation", el("select")),
-      seed: labelled("seed", el("input", { type: "number", step: "1", style: "width:5em" }))
-    };
+    var c = this.controls = {};
+    c.K = labelled("K", el("input", { type: "number", min: "1", max: "20", step: "1", style: "width:4em" }));
+    if (!annealing) {
+      c.covariance = labelled("covariance type", el("select"));
+      c.init = labelled("initialisation", el("select"));
+    }
+    c.seed = labelled("seed", el("input", { type: "number", step: "1", style: "width:5em" }));
     this.refitButton = el("button", { type: "button" }, "Refit");
     this.refitButton.onclick = function () {
-      self.send({
-        type: "refit", K: parseInt(self.controls.K.value, 10), covariance_type: self.controls.covariance.value || null,
-        init: self.controls.init.value, seed: parseInt(self.controls.seed.value, 10) || 0
-      });
+      var settings = { K: parseInt(c.K.value, 10), seed: parseInt(c.seed.value, 10) || 0 };
+      if (c.init) {
+        settings.covariance_type = c.covariance.value || null;
+        settings.init = c.init.value;
+      }
+      self.send({ type: "refit", settings: settings });
     };
     refit.appendChild(this.refitButton);
     this.message = el("p", { class: "emlib-live-message", "aria-live": "polite" });
@@ -151,25 +162,29 @@
       var s = data.settings, c = this.controls;
       c.K.value = s.K;
       c.seed.value = s.seed;
-      fill(c.init, s.inits, s.init);
-      fill(c.covariance, s.covariance_types, s.covariance_type || "");
-      c.covariance.parentNode.hidden = !s.covariance_types.length;
+      if (c.init) {
+        fill(c.init, s.inits, s.init);
+        fill(c.covariance, s.covariance_types, s.covariance_type || "");
+        c.covariance.parentNode.hidden = !s.covariance_types.length;
+      }
     }
     var url = URL.createObjectURL(new Blob([data.png], { type: "image/png" }));
     var old = this.image.src;
     this.image.src = url;
     if (old) URL.revokeObjectURL(old);
-    this.image.alt = "Live EM, " + data.status;
+    this.image.alt = data.alt;
     this.slider.max = String(data.last);
     this.slider.value = String(data.t);
-    this.slider.setAttribute("aria-valuetext", "half-step " + data.t + " of " + data.last);
+    this.slider.setAttribute("aria-valuetext", this.unit + " " + data.t + " of " + data.last);
     this.status.textContent = data.status;
     this.value.textContent = data.value == null ? "" : data.quantity + ": " + data.value.toFixed(4);
     this.message.textContent = data.message;
     this.buttons.previous.disabled = this.buttons.reset.disabled = data.t === 0;
-    this.buttons.next.disabled = data.next == null;
-    this.buttons.E.disabled = data.next !== "E";
-    this.buttons.M.disabled = data.next !== "M";
+    this.buttons.next.disabled = data.t === data.last;
+    if (this.buttons.E) {
+      this.buttons.E.disabled = data.next !== "E";
+      this.buttons.M.disabled = data.next !== "M";
+    }
     if (this.pending !== null) {
       var t = this.pending;
       this.pending = null;
