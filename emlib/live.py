@@ -15,8 +15,7 @@ import warnings
 
 import numpy as np
 
-from . import plotting
-from ._validation import ConvergenceWarning
+from . import _validation, plotting
 from .bernoulli import BernoulliMixture
 from .gmm import COVARIANCE_TYPES, GaussianMixture
 from .kmeans import KMeans
@@ -177,12 +176,12 @@ class LiveStepper:
 
     def _fit(self, model):
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
+            warnings.simplefilter("always", _validation.ConvergenceWarning)
             model.fit(self.X)
         self.model = model
         self.frames = Frames(model, self.X, dpi=self.dpi)
         self.t = 0
-        notes = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+        notes = [str(w.message) for w in caught if issubclass(w.category, _validation.ConvergenceWarning)]
         from .widgets import _degeneracy
 
         h = model.history_
@@ -286,12 +285,12 @@ class LiveAnnealing:
 
         def fit():
             with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ConvergenceWarning)
+                warnings.simplefilter("always", _validation.ConvergenceWarning)
                 km = KMeans(K, init="k-means++", random_state=seed).fit(self.X)
             from .widgets import _degeneracy
 
             notes = [_degeneracy(km, self.X)] + [str(w.message) for w in caught
-                                                  if issubclass(w.category, ConvergenceWarning)][:1]
+                                                  if issubclass(w.category, _validation.ConvergenceWarning)][:1]
             self.seed = int(seed)
             self._use(km.cluster_centers_, " ".join([
                 f"{K} centres from emlib's KMeans (k-means++, seed {seed}) on the same data: distortion "

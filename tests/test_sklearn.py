@@ -196,11 +196,12 @@ def test_emlib_imports_without_loading_scikit_learn():
     import subprocess
     import sys
 
-    code = ("import sys, numpy as np, emlib; "
+    # nor scipy: emlib's models, plotting, widgets and live steppers need neither
+    code = ("import sys, numpy as np, emlib, emlib.live, emlib.widgets; "
             "emlib.GaussianMixture(2, random_state=0).fit(np.random.default_rng(0).normal(size=(50, 2))); "
-            "print('sklearn' in sys.modules)")
+            "print('sklearn' in sys.modules, 'scipy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"
 
 
 def test_emlib_works_without_scikit_learn():

@@ -1,5 +1,5 @@
 /* The Web Worker behind "Run live" (live.js starts it when the reader asks): Pyodide from the
-   site's pyodide/ folder, numpy, scipy, matplotlib and emlib's wheel from there too (the lock
+   site's pyodide/ folder, numpy, matplotlib and emlib's wheel from there too (the lock
    lists only what the site serves, so nothing is fetched from elsewhere), then one
    emlib.live stepper per animation (LiveStepper, or LiveAnnealing for the ε sweep). Messages are
    handled one at a time, in order. */
@@ -23,7 +23,7 @@ function start(root) {
     // one call: every file is fetched at once
     await pyodide.loadPackage(manifest.packages.concat([base + manifest.emlib_wheel]), { messageCallback: function () {} });
     // one import after another, each named in the progress line (benchmarks/bench_live.py times them)
-    var imports = { numpy: "import numpy", scipy: "import scipy.linalg",
+    var imports = { numpy: "import numpy",
                     matplotlib: "import matplotlib.figure, matplotlib.backends.backend_agg" };
     for (var i = 0; i < manifest.packages.length; i++) {
       var name = manifest.packages[i];
