@@ -42,6 +42,9 @@ def test_players_fit_step_and_label_their_half_steps(http_root, browser, name, d
         assert box["width"] <= column + 1, f"{label} is wider ({box['width']}) than its column ({column})"
         assert box["x"] >= 0 and box["x"] + box["width"] <= device["viewport"]["width"], f"{label} runs off screen"
         img = player.locator("img")
+        # the frame loads lazily, once scrolled to: wait until it has
+        img.evaluate("el => el.complete && el.naturalWidth > 0"
+                     " || new Promise(done => el.addEventListener('load', done, {once: true}))")
         shown = img.bounding_box()
         natural = img.evaluate("el => [el.naturalWidth, el.naturalHeight]")
         assert natural[1] > 0.8 * natural[0], f"{label}: frames are a wide strip, not stacked panels"
