@@ -378,13 +378,23 @@ def plot_bound(step, ax=None, *, bottom=None):
     return artists
 
 
+def _nats(value):
+    """A log-likelihood for a label: one decimal, or from 10⁵ nats on 3 significant digits in short
+    e-notation, −3.11e8 (a start with tiny covariances sits near −10⁸, whose decimals would run out
+    of the panel)."""
+    if abs(value) < 1e5:
+        return f"{value:.1f}"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def _bound_text(step):
     """The numbers over the bound bar: the ELBO and the KL gap (log p alone before the first q)."""
     if step.elbo is None:  # the initial entry: θ₀ but no q yet
-        text = f"log p = {step.log_likelihood:.1f}\n(no q yet)"
+        text = f"log p = {_nats(step.log_likelihood)}\n(no q yet)"
     else:
         kl = 0.0 if abs(step.kl) <= 1e-10 * max(abs(step.log_likelihood), 1.0) else step.kl  # E-step: rounding
-        text = f"ELBO = {step.elbo:.1f}\nKL = {kl:.3g}"
+        text = f"ELBO = {_nats(step.elbo)}\nKL = {kl:.3g}"
     return text.replace("-", "\u2212")  # the minus sign, as on the axes
 
 

@@ -456,6 +456,9 @@ def _fitted(name, gmm, blobs):
     if name == "gmm1d":
         x = datasets.load_faithful()[0][:, :1]
         return _fit(emlib.GaussianMixture(2, random_state=0), x), x
+    if name == "gmm-point-start":
+        # every component starts on one data point with covariance reg_covar·I: log p(X | θ₀) ≈ −10⁸
+        return _fit(emlib.GaussianMixture(3, init_params="random_from_data", random_state=0), blobs), blobs
     return gmm, blobs
 
 
@@ -486,7 +489,7 @@ BOOK_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "xtick.l
 
 @pytest.mark.parametrize("rc", [SMALL_RC, BOOK_RC], ids=["small-rc", "book-rc"])
 @pytest.mark.parametrize("layout", ["row", "stacked"])
-@pytest.mark.parametrize("name", ["gmm", "gmm1d", "kmeans", "bernoulli"])
+@pytest.mark.parametrize("name", ["gmm", "gmm1d", "gmm-point-start", "kmeans", "bernoulli"])
 def test_every_text_of_the_step_panels_is_legible_and_inside_the_figure(name, layout, rc, gmm, blobs):
     """At least FONT_PT points (the website's figures use 12-14 pt), whatever the rcParams say, and
     after drawing every label, tick label and title lies inside the figure (no clipped y-label)."""
@@ -495,7 +498,7 @@ def test_every_text_of_the_step_panels_is_legible_and_inside_the_figure(name, la
     FigureCanvasAgg(fig)
     with matplotlib.rc_context(rc):
         view = plotting.draw_step(fig, model, X, 0, layout=layout)
-        for t in (0, 3, -1):
+        for t in (0, 1, 3, -1):
             view.draw(t)
             fig.canvas.draw()
             renderer = fig.canvas.get_renderer()
