@@ -267,6 +267,43 @@ def test_equations_fit_at_1280_px(loaded):
     assert not small, f"{loaded.name}: formulas drawn too small at 1280 px:\n" + "\n".join(small[:10])
 
 
+
+def code_that_scrolls(page) -> list[str]:
+    """The code cells of the page whose input scrolls sideways, each as its size and first
+    line. Closed dropdowns (exercise solutions) are opened for the measurement and closed
+    again."""
+    closed = page.locator(
+        "article .admonition.dropdown button.toggle-button[aria-expanded='false']"
+    ).element_handles()
+    for button in closed:
+        button.evaluate("b => b.click()")
+    page.wait_for_timeout(100)
+    try:
+        return page.evaluate(
+            """() => {
+                const pres = Array.from(document.querySelectorAll('article div.cell_input pre'));
+                if (!pres.some(pre => pre.clientWidth > 0)) return ['no code cell measured'];
+                return pres.filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+                    .map(pre => `${pre.clientWidth} px showing ${pre.scrollWidth} px: `
+                                + pre.textContent.split('\\n')[0].slice(0, 80));
+            }"""
+        )
+    finally:
+        for button in closed:
+            button.evaluate("b => b.click()")
+        page.wait_for_timeout(100)
+
+
+def test_code_fits_at_1280_px(loaded):
+    """On a laptop no code cell of a chapter scrolls sideways: the chapters keep their lines to
+    76 characters (chapters/ruff.toml) and the code column shows 77 at 1280 px."""
+    if loaded.origin != "http" or not loaded.name.startswith("chapters/"):
+        return  # the same layout from file://; the other pages show no notebook cells
+    scrolls = code_that_scrolls(loaded.page)
+    assert not scrolls, (
+        f"{loaded.name}: {len(scrolls)} code cells scrolling at 1280 px:\n" + "\n".join(scrolls)
+    )
+
 # Text the reader sees that still holds LaTeX: a \command, or a $ followed by one.
 RAW_LATEX = r"\\[A-Za-z]+|\$[^$]*\\"
 # Text nodes outside MathJax's output, code and the like (a failed MathJax leaves .math
