@@ -45,7 +45,7 @@ def served_file(url, root):
 
 
 LITE_PAGE = "lite/notebooks/index.html?path=04_em_gmm.ipynb"
-LITE_CELLS = ["from emlib.widgets import show_em", "gmm1 = emlib.GaussianMixture(3", "show_em(gmm1, X1"]
+LITE_CELLS = ["from emlib.widgets import show_em", "gmm1 = emlib.GaussianMixture(", "show_em(gmm1, X1"]
 
 
 def size(urls, root):

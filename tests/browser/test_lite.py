@@ -92,7 +92,7 @@ def test_chapter_4_opens_in_jupyterlite_and_its_stepper_steps(site, http_root, b
                            arg=theorem.element_handle(), timeout=STEP_MS)
     assert "{prf:theorem}" not in theorem.inner_text()
     run_cell(page, "from emlib.widgets import show_em")
-    run_cell(page, "gmm1 = emlib.GaussianMixture(3")
+    run_cell(page, "gmm1 = emlib.GaussianMixture(")
     cell = run_cell(page, "show_em(gmm1, X1")
     stepper = cell.locator(".jp-OutputArea .jupyter-widgets").first
     stepper.wait_for(timeout=STEP_MS)  # the live widget, not the static animation
@@ -117,7 +117,7 @@ def test_chapter_4_opens_in_jupyterlite_and_its_stepper_steps(site, http_root, b
 
 def test_a_student_notebook_runs_its_checker_against_the_stub(student_root, browser):
     context, page, log = open_notebook(browser, student_root, "chapters/01_kmeans.html")
-    run_cell(page, "from emlib import datasets")
+    run_cell(page, "from emlib import checks, datasets")
     stub = run_cell(page, "def my_assign(X, centers)")
     assert "raise NotImplementedError" in stub.inner_text()  # the stub, no solution
     checker = run_cell(page, "checks.check_kmeans_assign(my_assign)")
