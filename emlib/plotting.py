@@ -307,8 +307,10 @@ def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
     if off_scale:  # keep the fit readable; say where the start is
         pad = 0.1 * max(hi - lo, 1e-12)
         ax.set_ylim(lo - pad, hi + pad)
-        ax.annotate(f"start: {values[0]:.3g}\n(off the scale)", xy=(0, lo - pad), xytext=(4, 4),
-                    textcoords="offset points", color="0.35")
+        # above the panel, where no curve runs (a panel on a phone is too narrow for it beside
+        # the curve); the value written as the bound panel writes it
+        note = f"start: {_nats(values[0])}\n(off the scale)".replace("-", "\u2212")
+        ax.text(0.5, 1.03, note, transform=ax.transAxes, ha="center", va="bottom", color="0.35")
     ax.set_xlabel("half-step")
     ax.set_ylabel(_LABELS.get(quantity, quantity))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # half-steps are whole numbers
