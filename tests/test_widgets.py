@@ -174,6 +174,8 @@ def test_a_symmetric_refit_is_named(X):
     assert "Degenerate" not in stepper.message.value
     model = stepper.refit(covariance_type="spherical", init="random", seed=0)
     assert model.n_iter_ <= 3
+    # an iteration is an E-step and an M-step; θ₀ is no half-step
+    assert f": {model.n_iter_} iterations, {2 * model.n_iter_} half-steps after θ₀." in stepper.message.value
     assert "Degenerate fit" in stepper.message.value and "symmetric point" in stepper.message.value
     stepper.refit(seed=3)  # another start separates the components
     assert "Degenerate" not in stepper.message.value
