@@ -110,8 +110,12 @@ def test_run_live_steps_em_and_refits(live_page):
 
     for name in ("Previous", "Next", "E-step", "M-step", "Reset"):
         assert stepper.get_by_role("button", name=name, exact=True).count() == 1
-    for label in ("covariance type", "initialisation", "seed"):
+    for label in ("K", "covariance type", "initialisation", "seed"):
         assert stepper.get_by_label(label).count() == 1
+        # a gap between each label's word and its control
+        gap = stepper.get_by_label(label).evaluate(
+            "el => el.getBoundingClientRect().left - el.labels[0].getBoundingClientRect().right")
+        assert gap >= 3, f"{label!r} touches its control ({gap:.1f} px)"
     assert not log["external"], log["external"]
     assert not log["errors"], log["errors"]
 
