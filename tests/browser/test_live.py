@@ -9,7 +9,7 @@ import pytest
 
 PAGE = "chapters/04_em_gmm.html"
 ANNEALING_PAGE = "chapters/07_kmeans_hard_em.html"
-START_MS = 240_000  # Python, numpy, scipy, matplotlib and emlib, compiled and imported
+START_MS = 240_000  # Python, numpy, matplotlib and emlib, compiled and imported
 STEP_MS = 30_000
 
 
