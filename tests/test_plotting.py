@@ -456,6 +456,12 @@ def test_the_off_scale_note_stays_in_its_panel_and_off_the_curve(K, seed):
         inside = ((points[:, 0] > box.x0 - margin) & (points[:, 0] < box.x1 + margin)
                   & (points[:, 1] > box.y0 - margin) & (points[:, 1] < box.y1 + margin))
         assert not inside.any(), f"the note covers the curve near {points[inside][0]}"
+    view = plotting.draw_step(fig, model, X, 0, layout="stacked")  # θ₀: its value is off the scale
+    low, high = view.axes[1].get_ylim()
+    (t,), (y,) = view.artists["curve"].marker.get_data()
+    assert t == 0 and y == low < high  # the marker shows the half-step on the bottom edge
+    assert view.draw(1).artists["curve"].marker.get_data() == ([1], [low])  # the E-step keeps θ₀
+    assert view.draw(2).artists["curve"].marker.get_data() == ([2], [model.history_[2].log_likelihood])
 
 
 def test_curve_ticks_are_whole_half_steps_and_values_without_offset(gmm):
