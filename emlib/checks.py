@@ -356,7 +356,7 @@ def check_n_parameters(fn):
             ref = gmm.n_parameters(K, D, kind)
             value = _call(fn, K, D, kind)
             if value != ref:
-                raise CheckError(f"For covariance_type={kind!r}, K={K}, D={D} you count {value} free parameters; "
+                raise CheckError(f"For covariance_type={kind!r}, K={K}, D={D} you count {value}, the right count is {ref}; "
                                  "recount: K − 1 weights (they sum to 1), K·D means, and the covariance entries — a "
                                  "symmetric D×D matrix has D(D+1)/2 of them, and 'tied' has only one matrix.")
     print("✓ check_n_parameters: your counts match emlib for every covariance type.")

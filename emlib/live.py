@@ -187,7 +187,7 @@ class LiveStepper:
         h = model.history_
         unit = "clusters" if isinstance(model, KMeans) else "components"
         K = model.n_clusters if isinstance(model, KMeans) else model.n_components
-        self.message = f"{type(model).__name__} with {K} {unit}: {len(h)} half-steps, {h[-1].iteration} iterations."
+        self.message = f"{type(model).__name__} with {K} {unit}: {h[-1].iteration} iterations, {len(h) - 1} half-steps after θ₀."
         for extra in (_degeneracy(model, self.X), *notes[:1]):
             self.message += f" {extra}" if extra else ""
 

@@ -298,22 +298,31 @@ def plot_curve(history, t=None, quantity="log_likelihood", ax=None):
     quantity, values = _curve_quantity(history, quantity)
     steps = np.arange(len(values))
     (line,) = ax.plot(steps, values, color="0.35", marker=".", markersize=4, linewidth=1.0)
-    (marker,) = ax.plot([], [], marker="o", markersize=9, markerfacecolor="none",
+    # not clipped: at an off-scale start it sits on the bottom edge, whole
+    (marker,) = ax.plot([], [], marker="o", markersize=9, markerfacecolor="none", clip_on=False,
                         markeredgecolor=PALETTE[3], markeredgewidth=2.0, linestyle="none", zorder=5)
-    if t is not None:
-        t = range(len(values))[t]
-        marker.set_data([t], [values[t]])
     lo, hi, off_scale = _value_range(values)
     if off_scale:  # keep the fit readable; say where the start is
         pad = 0.1 * max(hi - lo, 1e-12)
         ax.set_ylim(lo - pad, hi + pad)
-        ax.annotate(f"start: {values[0]:.3g}\n(off the scale)", xy=(0, lo - pad), xytext=(4, 4),
-                    textcoords="offset points", color="0.35")
+        # above the panel, where no curve runs (a panel on a phone is too narrow for it beside
+        # the curve); the value written as the bound panel writes it
+        note = f"start: {_nats(values[0])}\n(off the scale)".replace("-", "\u2212")
+        ax.text(0.5, 1.03, note, transform=ax.transAxes, ha="center", va="bottom", color="0.35")
     ax.set_xlabel("half-step")
     ax.set_ylabel(_LABELS.get(quantity, quantity))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # half-steps are whole numbers
     ax.ticklabel_format(axis="y", useOffset=False)  # −2135, not −2.135e2 plus an offset
+    if t is not None:
+        t = range(len(values))[t]
+        _place_marker(marker, t, values[t])
     return CurveArtists(line, marker)
+
+
+def _place_marker(marker, t, value):
+    """The curve's marker at half-step t; a value below the panel's range (the start, off the
+    scale) puts it on the bottom edge, so the reader still sees which half-step is shown."""
+    marker.set_data([t], [max(value, marker.axes.get_ylim()[0])])
 
 
 def _value_range(values):
@@ -684,7 +693,7 @@ class Panels:
             self._create(step, t, resp)
         else:
             self._update_data(step, resp)
-            self.artists["curve"].marker.set_data([t], [self.history.series(self.quantity)[t]])
+            _place_marker(self.artists["curve"].marker, t, self.history.series(self.quantity)[t])
             if self.has_bound:
                 bottom, top = self._bound_view(t)
                 self.axes[2].set_ylim(bottom, top)

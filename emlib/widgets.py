@@ -301,7 +301,7 @@ class EMStepper:
         h = self.history
         K = getattr(self.model, self._k_name)
         unit = "clusters" if hasattr(self.model, "n_clusters") else "components"
-        text = f"{type(self.model).__name__} with {K} {unit}: {len(h)} half-steps, {h[-1].iteration} iterations."
+        text = f"{type(self.model).__name__} with {K} {unit}: {h[-1].iteration} iterations, {len(h) - 1} half-steps after θ₀."
         degenerate = _degeneracy(self.model, self.X)
         if degenerate:
             text += f" <b>Degenerate fit:</b> {degenerate}"

@@ -153,3 +153,9 @@ def test_a_failing_checker_shows_one_line_in_ipython():
     shell.user_ns["checks"], shell.user_ns["my_e_step"] = checks, my_e_step
     result = shell.run_cell("checks.check_e_step(my_e_step)")
     assert isinstance(result.error_in_exec, checks.CheckError)  # the cell still fails
+
+
+def test_a_wrong_parameter_count_is_named_with_the_right_one():
+    # K = 1, D = 1, full: no free weight, one mean, one variance
+    with pytest.raises(checks.CheckError, match=r"K=1, D=1 you count 1, the right count is 2; recount"):
+        checks.check_n_parameters(lambda K, D, covariance_type: 1)

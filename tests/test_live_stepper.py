@@ -78,6 +78,8 @@ def test_the_stepper_steps_and_refits(faithful):
     assert refit["t"] == 0 and refit["last"] == len(expected.history_) - 1
     assert stepper.model.means_.tolist() == expected.means_.tolist()
     assert refit["message"].startswith("GaussianMixture with 2 components")
+    # an iteration is an E-step and an M-step; θ₀ is no half-step
+    assert f": {expected.n_iter_} iterations, {2 * expected.n_iter_} half-steps after θ₀." in refit["message"]
     refused = stepper.refit(0, "diag", "random", 5)
     assert refused["message"].startswith("Refit failed: n_components must be")
     assert stepper.model.n_components == 2  # the fit shown stays

@@ -418,6 +418,52 @@ def test_an_off_scale_start_does_not_flatten_the_curve():
     plt.close(fig)
 
 
+def _five_groups():
+    square = 1.3 * np.array([[0, 0], [3, 0], [0, 3], [3, 3], [1.5, 1.5]])
+    return datasets.blobs(square, np.full(5, 0.35), n_samples=500, random_state=1)[0]
+
+
+@pytest.mark.parametrize("K, seed", [(5, 3), (4, 7)])
+def test_the_off_scale_note_stays_in_its_panel_and_off_the_curve(K, seed):
+    """The animations' stacked panels, legible on a phone: the note naming the start's value stays
+    in the figure, crosses no panel, curve, marker or the bound's numbers, and writes the value as
+    the bound panel does (−8.46e8, not -8.46e+08)."""
+    X = _five_groups()
+    model = emlib.GaussianMixture(K, init_params="random_from_data", random_state=seed).fit(X)
+    start = model.history_[0].log_likelihood
+    assert start < -1e5  # a start on single points: off the scale
+    fig = Figure(figsize=(4.0, 4.2), dpi=115)
+    FigureCanvasAgg(fig)
+    ax = plotting.draw_step(fig, model, X, 2, layout="stacked").axes[1]
+    fig.canvas.draw()
+    (note,) = [text for text in ax.texts if "off the scale" in text.get_text()]
+    mantissa, exponent = f"{start:.2e}".split("e")
+    assert note.get_text().startswith(f"start: \u2212{mantissa[1:]}e{int(exponent)}\n")
+    box = note.get_window_extent()
+    assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and box.y1 <= fig.bbox.y1
+    others = [a.get_window_extent() for a in fig.axes] + [t.get_window_extent() for t in fig.axes[2].texts]
+    assert not any(box.overlaps(other) for other in others)  # neither a panel nor the bound's numbers
+    for line in ax.lines:
+        xy = line.get_xydata()
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if not len(xy):
+            continue
+        # the polyline, 50 points to a segment, in pixels
+        s = np.linspace(0, 1, 50)[:, None, None]
+        points = ax.transData.transform((xy[:-1] + s * (xy[1:] - xy[:-1])).reshape(-1, 2)) if len(xy) > 1 \
+            else ax.transData.transform(xy)
+        margin = 9 if line.get_marker() == "o" else 0  # the marker's circle, not only its centre
+        inside = ((points[:, 0] > box.x0 - margin) & (points[:, 0] < box.x1 + margin)
+                  & (points[:, 1] > box.y0 - margin) & (points[:, 1] < box.y1 + margin))
+        assert not inside.any(), f"the note covers the curve near {points[inside][0]}"
+    view = plotting.draw_step(fig, model, X, 0, layout="stacked")  # θ₀: its value is off the scale
+    low, high = view.axes[1].get_ylim()
+    (t,), (y,) = view.artists["curve"].marker.get_data()
+    assert t == 0 and y == low < high  # the marker shows the half-step on the bottom edge
+    assert view.draw(1).artists["curve"].marker.get_data() == ([1], [low])  # the E-step keeps θ₀
+    assert view.draw(2).artists["curve"].marker.get_data() == ([2], [model.history_[2].log_likelihood])
+
+
 def test_curve_ticks_are_whole_half_steps_and_values_without_offset(gmm):
     fig = _figure()
     ax = fig.add_subplot()

@@ -9,7 +9,7 @@ import pytest
 
 PAGE = "chapters/04_em_gmm.html"
 ANNEALING_PAGE = "chapters/07_kmeans_hard_em.html"
-START_MS = 240_000  # Python, numpy, scipy, matplotlib and emlib, compiled and imported
+START_MS = 240_000  # Python, numpy, matplotlib and emlib, compiled and imported
 STEP_MS = 30_000
 
 
@@ -110,8 +110,12 @@ def test_run_live_steps_em_and_refits(live_page):
 
     for name in ("Previous", "Next", "E-step", "M-step", "Reset"):
         assert stepper.get_by_role("button", name=name, exact=True).count() == 1
-    for label in ("covariance type", "initialisation", "seed"):
+    for label in ("K", "covariance type", "initialisation", "seed"):
         assert stepper.get_by_label(label).count() == 1
+        # a gap between each label's word and its control
+        gap = stepper.get_by_label(label).evaluate(
+            "el => el.getBoundingClientRect().left - el.labels[0].getBoundingClientRect().right")
+        assert gap >= 3, f"{label!r} touches its control ({gap:.1f} px)"
     assert not log["external"], log["external"]
     assert not log["errors"], log["errors"]
 
